@@ -1,0 +1,72 @@
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from .errors import MESSAGE_NOT_FOUND, MESSAGE_SERVER_ERROR, is_api_request, json_error
+from .health import service_health
+
+
+def home(request):
+    return render(request, "common/home.html", {"title": _("Home")})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and broker status for load balancers and operators: 200 when both answer, else 503."""
+    health = service_health()
+    return JsonResponse(health, status=200 if health["status"] == "ok" else 503)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+def api_root(request, format=None):
+    """Entry point of the API: links to its documentation and resources."""
+    from config.api_router import router
+
+    links = {
+        prefix: reverse(f"{basename}-list", request=request, format=format)
+        for prefix, _viewset, basename in router.registry
+    }
+    links.update(
+        {
+            "schema": reverse("schema", request=request),
+            "docs": reverse("swagger-ui", request=request),
+        }
+    )
+    return Response(links)
+
+
+def page_not_found(request, exception=None):
+    if is_api_request(request):
+        return json_error(404, code="not_found", message=MESSAGE_NOT_FOUND)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No stack trace, whatever DEBUG says for other pages: the details go to the log only.
+    if is_api_request(request):
+        return json_error(500, code="server_error", message=MESSAGE_SERVER_ERROR)
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def permission_denied(request, exception=None):
+    if is_api_request(request):
+        return json_error(403, code="permission_denied", message=_("You do not have permission to do this."))
+    return render(request, "403.html", status=403)
+
+
+def bad_request(request, exception=None):
+    if is_api_request(request):
+        return json_error(400, code="bad_request", message=_("The request could not be understood."))
+    return render(request, "400.html", status=400)

@@ -1,0 +1,5 @@
+"""The one router of /api/v1/: each app registers its viewsets here."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
