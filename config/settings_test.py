@@ -24,5 +24,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The live server of browser tests runs in another thread: an in-memory SQLite database shared
     # across threads fails with "database table is locked", a file does not (STACK.md).
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kvota.sqlite3")}
+    # One file per test process, so parallel runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-kvota-{os.getpid()}.sqlite3")}
 MEDIA_ROOT = VAR_DIR / "test-media"

@@ -58,8 +58,12 @@ def test_demo_data_is_idempotent(settings, django_user_model):
 
 
 def run_manage(*args, env):
-    ours = ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT")
-    clean = {k: v for k, v in os.environ.items() if k not in ours}
+    # A child process sees only the settings the test names, not those of the test process.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT") and not k.startswith("DJANGO_")
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,

@@ -6,23 +6,21 @@ import time
 import pytest
 from django.db import connections
 
+from tests.celery_helpers import broker_configured
+
 
 @pytest.fixture
 def broker_folders(settings, tmp_path):
     folders = {name: tmp_path / name for name in ("queue", "control")}
     for folder in folders.values():
         folder.mkdir()
-    from config.celery import app
-
-    previous = (app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.broker_url = "filesystem://"
-    app.conf.broker_transport_options = {
+    options = {
         "data_folder_in": str(folders["queue"]),
         "data_folder_out": str(folders["queue"]),
         "control_folder": str(folders["control"]),
     }
-    yield folders
-    app.conf.broker_url, app.conf.broker_transport_options = previous
+    with broker_configured("filesystem://", options):
+        yield folders
 
 
 def closed_port() -> int:
@@ -50,17 +48,10 @@ def test_unavailable_when_the_broker_folder_is_gone(client, broker_folders):
 
 @pytest.mark.django_db(transaction=True)
 def test_unavailable_within_3_seconds_when_redis_is_down(client):
-    from config.celery import app
-
-    previous = app.conf.broker_url, app.conf.broker_transport_options
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
-    app.conf.broker_transport_options = {"max_retries": 1}
-    try:
+    with broker_configured(f"redis://127.0.0.1:{closed_port()}/0", {"max_retries": 1}):
         started = time.monotonic()
         response = client.get("/healthz")
         elapsed = time.monotonic() - started
-    finally:
-        app.conf.broker_url, app.conf.broker_transport_options = previous
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
     assert elapsed < 3
