@@ -1,7 +1,11 @@
 # Kvota — the two commands of the README, and a few helpers.
 #   make run   set up and run the whole system on the embedded default (SQLite, no Redis)
 #   make test  set up and run the whole test suite
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
+# This machine's pip configuration names local package folders that may not exist; hide only that noise.
+PIP_QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
@@ -14,12 +18,12 @@ DEMO_ENV := DEBUG=1
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt $(PIP_QUIET)
 	$(PY) -c "import django, rest_framework, celery"
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt $(PIP_QUIET)
 	$(PY) -c "import pytest, pytest_django"
 	touch $@
 
