@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
-    """What every app shares and no app owns: users, errors, audit trail, policy, reference data."""
+    """What every app shares and no app owns: users, roles, errors, audit trail, policy, reference data."""
 
     name = "common"
     verbose_name = _("Common")
+
+    def ready(self):
+        from . import navigation, signals  # noqa: F401 - connects the login-event receivers
+
+        navigation.register_common_entries()

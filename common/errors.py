@@ -96,6 +96,8 @@ def api_exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if response.status_code in (status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN):
+        log_refusal(context.get("request"), response.status_code)
     if isinstance(exc, exceptions.ValidationError):
         items = _flatten(exc.detail, exc.get_codes())
     else:
@@ -103,6 +105,23 @@ def api_exception_handler(exc, context):
         items = [error_item(field=None, code=codes if isinstance(codes, str) else exc.default_code, message=exc.detail)]
     response.data = error_body(items)
     return response
+
+
+def log_refusal(request, status_code: int) -> None:
+    """Every failed authentication (401) and authorisation (403) leaves a security line."""
+    from .security import log_security_event, request_username
+
+    if request is None:
+        return
+    log_security_event(
+        "authentication_required" if status_code == status.HTTP_401_UNAUTHORIZED else "permission_denied",
+        request=request,
+        username=request_username(request),
+        level=logging.WARNING,
+        status=status_code,
+        method=request.method,
+        path=request.path,
+    )
 
 
 def is_api_request(request) -> bool:

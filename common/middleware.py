@@ -1,7 +1,12 @@
 import logging
+import time
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .errors import MESSAGE_NUL_BYTE, is_api_request, json_error
 
@@ -40,3 +45,56 @@ class RejectNulBytesMiddleware:
             if content_type.startswith("application/x-www-form-urlencoded") and b"%00" in body:
                 return True
         return False
+
+
+LOGIN_AT_KEY = "_kvota_login_at"
+LAST_ACTIVITY_KEY = "_kvota_last_activity"
+# Writing the session on every request would cost a write per request: a minute's precision is enough.
+ACTIVITY_GRANULARITY_SECONDS = 60
+MESSAGE_SESSION_IDLE = _("You were signed out after a period of inactivity. Please sign in again.")
+MESSAGE_SESSION_ENDED = _("Your session has reached its maximum length. Please sign in again.")
+
+
+class SessionExpiryMiddleware:
+    """End a signed-in session after SESSION_IDLE_TIMEOUT seconds without a request, or SESSION_COOKIE_AGE
+    seconds after login whatever the activity (an absolute limit that activity cannot extend).
+
+    Runs after authentication and messages. Token-authenticated API calls carry no session and are
+    bounded by the token's own expiry instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request, user)
+        return self.get_response(request)
+
+    def _check(self, request, user):
+        session = request.session
+        now = int(time.time())
+        login_at = session.get(LOGIN_AT_KEY)
+        last_activity = session.get(LAST_ACTIVITY_KEY)
+        if login_at is None or last_activity is None:
+            # A session from before this middleware existed: start counting now.
+            session[LOGIN_AT_KEY] = login_at = now if login_at is None else login_at
+            session[LAST_ACTIVITY_KEY] = last_activity = now
+        if now - login_at > settings.SESSION_COOKIE_AGE:
+            self._end(request, user, MESSAGE_SESSION_ENDED, "session_expired_absolute")
+        elif now - last_activity > settings.SESSION_IDLE_TIMEOUT:
+            self._end(request, user, MESSAGE_SESSION_IDLE, "session_expired_idle")
+        elif now - last_activity >= ACTIVITY_GRANULARITY_SECONDS:
+            session[LAST_ACTIVITY_KEY] = now
+
+    @staticmethod
+    def _end(request, user, message, event):
+        from .security import log_security_event
+
+        username = user.get_username()
+        # logout() flushes the session and sends user_logged_out (logged as "logout" too).
+        logout(request)
+        log_security_event(event, request=request, username=username)
+        if not is_api_request(request):
+            messages.warning(request, message)

@@ -25,4 +25,11 @@ PERIODIC_TASKS = [
         minute="0",
         description="Daily: delete sessions past their expiry.",
     ),
+    PeriodicTaskSpec(
+        name="Purge expired API tokens",
+        task="common.purge_expired_api_tokens",
+        hour="21",
+        minute="10",
+        description="Daily: delete API tokens past their expiry (they no longer authenticate anyway).",
+    ),
 ]

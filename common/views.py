@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -9,12 +10,41 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from .errors import MESSAGE_NOT_FOUND, MESSAGE_SERVER_ERROR, is_api_request, json_error
+from .context_processors import role_entries
+from .errors import MESSAGE_NOT_FOUND, MESSAGE_SERVER_ERROR, is_api_request, json_error, log_refusal
+from .filtersets import RegionFilterSet
 from .health import service_health
+from .models import Region
+from .registry import role_links
 
 
 def home(request):
-    return render(request, "common/home.html", {"title": _("Home")})
+    """The home page: a welcome for visitors; for a signed-in user, the cards of their role."""
+    context = {"title": _("Home")}
+    if request.user.is_authenticated:
+        context["role_cards"] = [entry for entry in role_entries(request.user) if entry["key"] != "api-docs"]
+        profile = getattr(request.user, "regional_profile", None)
+        context["user_regions"] = list(profile.regions.all()) if profile is not None else []
+        context["user_links"] = [
+            {"label": link.label, "value": link.describe(target)}
+            for link in role_links()
+            if (target := link.get(request.user)) is not None
+        ]
+    return render(request, "common/home.html", context)
+
+
+@login_required
+def region_list(request):
+    """Reference data: every region with its names and validity; `?valid_on=` as in the API."""
+    filterset = RegionFilterSet(request.GET, queryset=Region.objects.all())
+    regions = filterset.qs if filterset.is_valid() else Region.objects.none()
+    rows = [[r.code, r.name, r.get_kind_display(), r.valid_from or "—", r.valid_to or "—"] for r in regions]
+    columns = [_("Code"), _("Name"), _("Kind"), _("Valid from"), _("Valid to")]
+    return render(
+        request,
+        "common/region_list.html",
+        {"title": _("Regions"), "columns": columns, "rows": rows, "filterset": filterset},
+    )
 
 
 @never_cache
@@ -61,6 +91,7 @@ def server_error(request):
 
 
 def permission_denied(request, exception=None):
+    log_refusal(request, 403)
     if is_api_request(request):
         return json_error(403, code="permission_denied", message=_("You do not have permission to do this."))
     return render(request, "403.html", status=403)

@@ -2,4 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
+from common.api.views import RegionViewSet, UserViewSet
+from employers.api.views import EmployerViewSet
+
 router = SimpleRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("users", UserViewSet, basename="user")
+router.register("employers", EmployerViewSet, basename="employer")

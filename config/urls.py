@@ -11,6 +11,8 @@ from .api_router import router
 
 api_v1 = [
     path("", common_views.api_root, name="api-root"),
+    path("auth/token/", common_api.TokenLoginView.as_view(), name="auth-token"),
+    path("auth/logout/", common_api.TokenLogoutView.as_view(), name="auth-logout"),
     path("me/", common_api.me, name="me"),
     *router.urls,
 ]
@@ -21,6 +23,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("common.urls")),
+    path("", include("employers.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

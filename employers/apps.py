@@ -7,3 +7,8 @@ class EmployersConfig(AppConfig):
 
     name = "employers"
     verbose_name = _("Employers")
+
+    def ready(self):
+        from . import contributions
+
+        contributions.register()

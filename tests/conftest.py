@@ -70,3 +70,138 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+# ---------------------------------------------------------------------------------------------
+# Role fixtures (DOMAIN §10): two regions, an employer in each, one user per role.
+# `world` gathers them for the permission matrix (tests/permissions.py).
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def region_1(db):
+    from tests.common.factories import RegionFactory
+
+    return RegionFactory(code="KZ-71")
+
+
+@pytest.fixture
+def region_2(db):
+    from tests.common.factories import RegionFactory
+
+    return RegionFactory(code="KZ-75")
+
+
+@pytest.fixture
+def employer_a(region_1):
+    from tests.employers.factories import EmployerFactory
+
+    return EmployerFactory(name="Astana Builders LLP", regions=[region_1])
+
+
+@pytest.fixture
+def employer_b(region_2):
+    from tests.employers.factories import EmployerFactory
+
+    return EmployerFactory(name="Almaty Traders LLP", regions=[region_2])
+
+
+@pytest.fixture
+def employer_a_user(employer_a):
+    from tests.employers.factories import employer_user
+
+    return employer_user(employer_a, username="employer.a", first_name="Aruzhan", last_name="Bekova")
+
+
+@pytest.fixture
+def employer_b_user(employer_b):
+    from tests.employers.factories import employer_user
+
+    return employer_user(employer_b, username="employer.b")
+
+
+@pytest.fixture
+def official_1(region_1):
+    from tests.common.factories import regional_official
+
+    return regional_official(region_1, username="official.1")
+
+
+@pytest.fixture
+def official_2(region_2):
+    from tests.common.factories import regional_official
+
+    return regional_official(region_2, username="official.2")
+
+
+@pytest.fixture
+def ministry_user(db):
+    from common.roles import MINISTRY_OFFICIAL
+    from tests.common.factories import UserFactory
+
+    return UserFactory(username="ministry", role=MINISTRY_OFFICIAL)
+
+
+@pytest.fixture
+def auditor_user(db):
+    from common.roles import AUDITOR
+    from tests.common.factories import UserFactory
+
+    return UserFactory(username="auditor", role=AUDITOR)
+
+
+@pytest.fixture
+def administrator_user(db):
+    from common.roles import ADMINISTRATOR
+    from tests.common.factories import UserFactory
+
+    return UserFactory(username="administrator", role=ADMINISTRATOR)
+
+
+@pytest.fixture
+def world(
+    region_1,
+    region_2,
+    employer_a,
+    employer_b,
+    employer_a_user,
+    employer_b_user,
+    official_1,
+    official_2,
+    ministry_user,
+    auditor_user,
+    administrator_user,
+):
+    from tests.permissions import World
+
+    return World(
+        users={
+            "employer_a": employer_a_user,
+            "employer_b": employer_b_user,
+            "official_1": official_1,
+            "official_2": official_2,
+            "ministry": ministry_user,
+            "auditor": auditor_user,
+            "administrator": administrator_user,
+        },
+        objects={
+            "region_1": region_1,
+            "region_2": region_2,
+            "employer_a": employer_a,
+            "employer_b": employer_b,
+            "employer_a_user": employer_a_user,
+            "employer_b_user": employer_b_user,
+            "official_1": official_1,
+        },
+    )
+
+
+@pytest.fixture
+def as_user(api_client):
+    """as_user(user) -> an API client signed in with a real API token of that user."""
+    from knox.models import AuthToken
+
+    def sign_in(user):
+        _, token = AuthToken.objects.create(user=user)
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return api_client
+
+    return sign_in

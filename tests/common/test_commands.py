@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from common.demo import DEMO_PASSWORD, DEMO_USERS
+from common.models import Region
+from common.roles import ROLES, user_region_ids, user_role
 from common.tasks import clear_expired_sessions
+from employers.models import Employer
+from employers.selectors import employer_of_user
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -29,6 +35,8 @@ def test_setup_periodic_tasks_is_idempotent_and_keeps_edits():
     call_command("setup_periodic_tasks")
     assert PeriodicTask.objects.filter(name="Clear expired sessions").count() == 1
     assert PeriodicTask.objects.get(name="Clear expired sessions").enabled is False
+    purge = PeriodicTask.objects.get(name="Purge expired API tokens")
+    assert purge.task == "common.purge_expired_api_tokens"
 
 
 @pytest.mark.django_db
@@ -49,12 +57,65 @@ def test_demo_data_is_refused_without_debug(settings):
 
 
 @pytest.mark.django_db
-def test_demo_data_is_idempotent(settings, django_user_model):
+def test_demo_data_is_idempotent_with_one_login_per_role(settings, django_user_model):
     settings.DEBUG = True
     call_command("seed_demo_data")
     call_command("seed_demo_data")
-    demo = django_user_model.objects.get(username="demo")
-    assert demo.check_password("kvota-demo-2026")
+    assert django_user_model.objects.count() == len(DEMO_USERS) == len(ROLES) + 1
+    for spec in DEMO_USERS:
+        user = django_user_model.objects.get(username=spec["username"])
+        assert user.check_password("kvota-demo-2026")
+        assert user_role(user) == spec["role"]
+    astana, almaty = (django_user_model.objects.get(username=f"official.{c}") for c in ("astana", "almaty"))
+    assert [r.code for r in Region.objects.filter(pk__in=user_region_ids(astana))] == ["KZ-71"]
+    assert [r.code for r in Region.objects.filter(pk__in=user_region_ids(almaty))] == ["KZ-75"]
+    employer = employer_of_user(django_user_model.objects.get(username="employer"))
+    assert employer.bin == "240140012342" and [r.code for r in employer.regions.all()] == ["KZ-71"]
+    assert Employer.objects.count() == 2
+    assert Region.objects.count() == 21
+
+
+@pytest.mark.django_db
+def test_every_demo_login_signs_in_on_pages_and_by_token(settings, client, api_client):
+    settings.DEBUG = True
+    call_command("seed_demo_data")
+    for spec in DEMO_USERS:
+        response = client.post("/accounts/login/", {"username": spec["username"], "password": DEMO_PASSWORD})
+        assert response.status_code == 302, spec["username"]
+        client.post("/accounts/logout/")
+        response = api_client.post("/api/v1/auth/token/", {"username": spec["username"], "password": DEMO_PASSWORD})
+        assert response.status_code == 200, spec["username"]
+        me = api_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {response.json()['token']}").json()
+        assert me["role"] == spec["role"]
+
+
+@pytest.mark.django_db
+def test_load_reference_data_reports_and_is_idempotent():
+    out = StringIO()
+    call_command("load_reference_data", stdout=out)
+    assert "regions: 21 inserted, 0 unchanged" in out.getvalue()
+    Region.objects.filter(code="KZ-71").update(name_en="Nur-Sultan")
+    out = StringIO()
+    call_command("load_reference_data", stdout=out)
+    assert "regions: 0 inserted, 20 unchanged, 1 kept as edited" in out.getvalue()
+    assert "KZ-71: name_en is 'Nur-Sultan' here, 'Astana' in the file (kept)" in out.getvalue()
+    assert Region.objects.get(code="KZ-71").name_en == "Nur-Sultan"
+
+
+@pytest.mark.django_db
+def test_load_reference_data_refuses_a_malformed_file(tmp_path, monkeypatch):
+    from common import reference_data
+
+    (tmp_path / "regions.csv").write_text(
+        "code,kind,name_en,name_kk,name_ru,admin_centre_en,valid_from,valid_to\n"
+        "KZ-71,city,Astana,Астана,Астана,Astana,,\n"
+        "KZ-75,city,Almaty,Алматы,Алматы,Almaty,2022-13-01,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(reference_data, "DATA_DIR", tmp_path)
+    with pytest.raises(CommandError, match=r"regions.csv, line 3: '2022-13-01' is not an ISO date"):
+        call_command("load_reference_data")
+    assert Region.objects.count() == 0
 
 
 def run_manage(*args, env):

@@ -1,0 +1,40 @@
+"""Common's own navigation entries (apps add theirs through common.registry)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .registry import NavEntry, register_nav_entry
+from .roles import ADMINISTRATOR, ROLES
+
+
+def register_common_entries() -> None:
+    register_nav_entry(
+        NavEntry(
+            key="staff-users",
+            label=_("Users"),
+            roles=frozenset({ADMINISTRATOR}),
+            url=lambda user: reverse("staff-user-list"),
+            description=_("Create accounts, give each one role (and its regions or employer), deactivate."),
+            order=10,
+        )
+    )
+    register_nav_entry(
+        NavEntry(
+            key="regions",
+            label=_("Regions"),
+            roles=frozenset(ROLES),
+            url=lambda user: reverse("region-list-page"),
+            description=_("Oblasts and cities of republican significance, with their validity dates."),
+            order=80,
+        )
+    )
+    register_nav_entry(
+        NavEntry(
+            key="api-docs",
+            label=_("API documentation"),
+            roles=frozenset(ROLES),
+            url=lambda user: reverse("swagger-ui"),
+            description=_("Every operation of the API, with an API token from POST /api/v1/auth/token/."),
+            order=90,
+        )
+    )

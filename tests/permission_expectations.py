@@ -1,0 +1,80 @@
+"""Who may call each API operation: one declared expectation per (METHOD, path) of the OpenAPI schema.
+
+The meta-test (tests/test_permission_matrix.py) fails when the schema has an operation missing here,
+so every new endpoint must state its matrix. Targets name objects of the `world` fixture
+(tests/conftest.py): employer A operates in region 1 (KZ-71), employer B in region 2 (KZ-75);
+official 1 works in region 1, official 2 in region 2.
+"""
+
+from common.models import Region, User
+from employers.models import Employer
+from tests.common.factories import PASSWORD
+from tests.permissions import (
+    ADMINISTRATOR,
+    ALLOW,
+    ANONYMOUS,
+    AUDITOR,
+    EMPLOYER_A,
+    EMPLOYER_B,
+    FORBIDDEN,
+    HIDDEN,
+    MINISTRY,
+    OFFICIAL_1,
+    OFFICIAL_2,
+    UNAUTHENTICATED,
+    Expect,
+    everyone,
+    only,
+)
+
+
+def own_credentials(world, role):
+    if role == ANONYMOUS:
+        return {"username": "nobody", "password": "not-the-password"}
+    return {"username": world.users[role].username, "password": PASSWORD}
+
+
+def new_user(world, role):
+    return {"username": f"new.{role}", "password": "another-long-password-2026", "role": "auditor"}
+
+
+# Employer A's record: its own user and region 1's official see it; employer B and region 2's
+# official get 404 (it must look absent); administrators manage users only (403).
+EMPLOYER_A_DETAIL = {
+    ANONYMOUS: UNAUTHENTICATED,
+    EMPLOYER_A: ALLOW,
+    EMPLOYER_B: HIDDEN,
+    OFFICIAL_1: ALLOW,
+    OFFICIAL_2: HIDDEN,
+    MINISTRY: ALLOW,
+    AUDITOR: ALLOW,
+    ADMINISTRATOR: FORBIDDEN,
+}
+
+EXPECTATIONS: dict[tuple[str, str], Expect] = {
+    # Identity
+    ("POST", "/api/v1/auth/token/"): Expect(outcomes=everyone(ALLOW, anonymous=400), data=own_credentials),
+    ("POST", "/api/v1/auth/logout/"): Expect(outcomes=everyone(ALLOW)),
+    ("GET", "/api/v1/me/"): Expect(outcomes=everyone(ALLOW)),
+    # Reference data: every role reads it, administrators too (they assign regions to officials).
+    ("GET", "/api/v1/regions/"): Expect(
+        outcomes=everyone(ALLOW), scope=lambda user: Region.objects.all(), row_key="code"
+    ),
+    ("GET", "/api/v1/regions/{code}/"): Expect(outcomes=everyone(ALLOW), target="region_2"),
+    # Users and roles: administrators only.
+    ("GET", "/api/v1/users/"): Expect(
+        outcomes=only(ALLOW, ADMINISTRATOR), scope=lambda user: User.objects.visible_to(user)
+    ),
+    ("POST", "/api/v1/users/"): Expect(outcomes=only(ALLOW, ADMINISTRATOR), data=new_user),
+    ("GET", "/api/v1/users/{id}/"): Expect(outcomes=only(ALLOW, ADMINISTRATOR), target="employer_a_user"),
+    ("PATCH", "/api/v1/users/{id}/"): Expect(
+        outcomes=only(ALLOW, ADMINISTRATOR), target="employer_a_user", data=lambda world, role: {"first_name": "Dana"}
+    ),
+    ("POST", "/api/v1/users/{id}/deactivate/"): Expect(outcomes=only(ALLOW, ADMINISTRATOR), target="employer_a_user"),
+    ("POST", "/api/v1/users/{id}/reactivate/"): Expect(outcomes=only(ALLOW, ADMINISTRATOR), target="employer_a_user"),
+    # Employers: scoped reads; administrators 403.
+    ("GET", "/api/v1/employers/"): Expect(
+        outcomes=everyone(ALLOW, administrator=FORBIDDEN), scope=lambda user: Employer.objects.visible_to(user)
+    ),
+    ("GET", "/api/v1/employers/{id}/"): Expect(outcomes=EMPLOYER_A_DETAIL, target="employer_a"),
+}
