@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from .models import Employer, EmployerMembership
 
 
@@ -15,4 +17,5 @@ def employer_of_user(user) -> Employer | None:
 
 def employer_list(*, user):
     """Employers visible to `user`, with what the list shows prefetched."""
-    return Employer.objects.visible_to(user).prefetch_related("regions", "memberships__user")
+    memberships = Prefetch("memberships", queryset=EmployerMembership.objects.select_related("user"))
+    return Employer.objects.visible_to(user).prefetch_related("regions", memberships)
