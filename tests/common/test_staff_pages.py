@@ -183,3 +183,17 @@ def test_regions_page_lists_regions_valid_on_a_date(client, ministry_user):
     assert "KZ-YUZ" in content and "KZ-62" in content
     content = client.get("/regions/", {"valid_on": "2020-01-01"}).content.decode()
     assert "KZ-62" not in content and "KZ-61" in content
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("kk", ["Басты бет", "Пайдаланушылар", "Өңірлер", "API құжаттамасы"]),
+        ("ru", ["Главная", "Пользователи", "Регионы", "Документация API"]),
+    ],
+)
+def test_role_navigation_is_translated(client, administrator_user, language, labels):
+    client.force_login(administrator_user)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=language)
+    assert nav_labels(response) == labels
+    assert {"kk": "Әкімші", "ru": "Администратор"}[language] in response.content.decode()
