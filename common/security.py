@@ -6,6 +6,7 @@ Each line names the event, the user, the client address and the UTC time. Values
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import unicodedata
 from datetime import UTC, datetime
@@ -22,19 +23,24 @@ CODE_LOCKED_OUT = "locked_out"
 _MAX_LOGGED = 150
 
 
-def client_ip(request) -> str:
-    """The client's address. X-Forwarded-For counts only behind TRUSTED_PROXY_COUNT trusted proxies.
+def client_ip(request) -> str | None:
+    """The client's address, or None. X-Forwarded-For counts only behind TRUSTED_PROXY_COUNT trusted proxies.
 
     Trusting the header otherwise would let an attacker claim a victim's address and lock them out.
-    Also django-axes' AXES_CLIENT_IP_CALLABLE, so lockouts and log lines agree.
+    Also django-axes' AXES_CLIENT_IP_CALLABLE, so lockouts and log lines agree; anything that is not an
+    IP address gives None (axes stores addresses in an inet column on PostgreSQL).
     """
     meta = getattr(request, "META", {})
+    candidate = meta.get("REMOTE_ADDR")
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
         forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies][:45]
-    return (meta.get("REMOTE_ADDR") or "unknown")[:45]
+            candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate)) if candidate else None
+    except ValueError:
+        return None
 
 
 def clean_for_log(value: object) -> str:
@@ -55,7 +61,7 @@ def clean_for_log(value: object) -> str:
 
 def log_security_event(event: str, *, request=None, username: object = None, level=logging.INFO, **details) -> None:
     """Write one security line: event, user, address, UTC time, then any details (all escaped)."""
-    address = client_ip(request) if request is not None else "-"
+    address = (client_ip(request) if request is not None else None) or "-"
     parts = [
         f"event={event}",
         f"user={clean_for_log(username) if username not in (None, '') else '-'}",

@@ -107,3 +107,23 @@ def test_client_ip_trusts_forwarded_for_only_behind_configured_proxies(settings)
     assert client_ip(request) == "203.0.113.9"  # the address our one proxy saw, not what the client claimed
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.0.0.2"  # fewer entries than proxies: the header is not trusted
+
+
+def test_client_ip_is_none_for_anything_but_an_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    factory = RequestFactory()
+    assert client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="unknown")) is None
+    assert client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="::1")) == "::1"
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = factory.get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_ip(request) is None
+
+
+def test_a_garbage_forwarded_address_is_logged_as_unknown(api_client, ministry_user, settings, security_log):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "ministry", "password": "x"}, HTTP_X_FORWARDED_FOR="not-an-ip"
+    )
+    assert response.status_code == 400
+    assert events(security_log()) == [("login_failed", '"ministry"', "-")]
