@@ -26,6 +26,7 @@ MESSAGE_REGIONS_ONLY_FOR_OFFICIALS = _("Only regional officials have regions.")
 MESSAGE_LINK_REQUIRED = _("A user with this role must be linked: choose one.")
 MESSAGE_LINK_NOT_FOR_ROLE = _("Only users of another role are linked here: leave this empty.")
 MESSAGE_CANNOT_DEACTIVATE_SELF = _("You cannot deactivate your own account.")
+MESSAGE_CANNOT_CHANGE_OWN_ROLE = _("You cannot change your own role: ask another administrator.")
 
 
 @transaction.atomic
@@ -183,6 +184,9 @@ def user_update(
 
     current_role = assigned_role(user)
     new_role = role or current_role
+    if actor is not None and actor.pk == user.pk and new_role != current_role:
+        # Otherwise the last administrator could leave nobody to manage users.
+        raise ValidationError({"role": MESSAGE_CANNOT_CHANGE_OWN_ROLE})
     role_inputs_given = role is not None or regions is not None or links is not None
     if role_inputs_given:
         if regions is None:

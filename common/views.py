@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,9 @@ from .errors import MESSAGE_NOT_FOUND, MESSAGE_SERVER_ERROR, is_api_request, jso
 from .filtersets import RegionFilterSet
 from .health import service_health
 from .models import Region
+from .pages import role_required
 from .registry import role_links
+from .roles import ROLES
 
 
 def home(request):
@@ -33,7 +34,7 @@ def home(request):
     return render(request, "common/home.html", context)
 
 
-@login_required
+@role_required(*ROLES)
 def region_list(request):
     """Reference data: every region with its names and validity; `?valid_on=` as in the API."""
     filterset = RegionFilterSet(request.GET, queryset=Region.objects.all())

@@ -174,6 +174,11 @@ def test_django_admin_cannot_delete_users(client, django_user_model):
 # ---------------------------------------------------------------------------------------------
 # Regions page
 # ---------------------------------------------------------------------------------------------
+def test_regions_page_needs_a_role(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody", password=PASSWORD))
+    assert client.get("/regions/").status_code == 403
+
+
 def test_regions_page_lists_regions_valid_on_a_date(client, ministry_user):
     from django.core.management import call_command
 

@@ -16,6 +16,7 @@ from common.roles import (
     user_role,
 )
 from common.services import (
+    MESSAGE_CANNOT_CHANGE_OWN_ROLE,
     MESSAGE_CANNOT_DEACTIVATE_SELF,
     MESSAGE_LINK_NOT_FOR_ROLE,
     MESSAGE_LINK_REQUIRED,
@@ -139,6 +140,14 @@ def test_deactivation_stops_tokens_and_is_never_of_oneself(administrator_user, m
     with pytest.raises(ValidationError) as caught:
         user_deactivate(user=administrator_user, actor=administrator_user)
     assert caught.value.messages == [str(MESSAGE_CANNOT_DEACTIVATE_SELF)]
+
+
+def test_an_administrator_cannot_change_their_own_role(administrator_user):
+    user_update(user=administrator_user, first_name="Askar", actor=administrator_user)  # details are fine
+    with pytest.raises(ValidationError) as caught:
+        user_update(user=administrator_user, role=AUDITOR, actor=administrator_user)
+    assert caught.value.message_dict == {"role": [str(MESSAGE_CANNOT_CHANGE_OWN_ROLE)]}
+    assert user_role(administrator_user) == ADMINISTRATOR
 
 
 def test_a_deactivated_session_user_is_signed_out(client, ministry_user, administrator_user):
