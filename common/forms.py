@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Region
 from .registry import role_links
-from .roles import ROLE_CHOICES, assigned_role
+from .roles import ROLE_CHOICES, assigned_role, role_label
 
 MESSAGE_PASSWORDS_DIFFER = _("The two passwords differ.")
 
@@ -32,8 +32,10 @@ class _UserRoleFields(forms.Form):
                 label=link.label,
                 queryset=link.choices(),
                 required=False,
-                help_text=_("Only for users with the role this link belongs to."),
+                help_text=_("Only for users with the role “%(role)s”.") % {"role": role_label(link.role)},
             )
+        links = [link.name for link in role_links()]
+        self.order_fields(["username", "first_name", "last_name", "email", "role", "regions", *links])
 
     def clean(self):
         cleaned = super().clean()
@@ -54,8 +56,6 @@ class UserCreateForm(_UserRoleFields):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password_confirm = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
-
-    field_order = ["username", "first_name", "last_name", "email", "role", "regions"]
 
 
 class UserEditForm(_UserRoleFields):
