@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from knox.models import get_token_model
 
+from .audit import record_event
 from .models import Region, RegionalOfficialProfile, User
 from .periodic import PERIODIC_TASKS
 from .reference_data import DATASETS, Dataset, DatasetReport, read_dataset
@@ -125,6 +126,21 @@ def _apply_role(*, user: User, role: str, regions: list[Region], links: dict, ac
     forget_role(user)
 
 
+def _role_state(user: User) -> dict:
+    """A user's role, regions and links as identifiers: what audit events record (never personal data)."""
+    profile = RegionalOfficialProfile.objects.filter(user=user).first()
+    links = {}
+    for link in role_links():
+        target = link.get(user)
+        links[link.name] = target.pk if target is not None else None
+    return {
+        "role": assigned_role(user),
+        "region_ids": sorted(profile.regions.values_list("pk", flat=True)) if profile else [],
+        "links": links,
+        "is_active": user.is_active,
+    }
+
+
 def _set_password(user: User, password: str) -> None:
     try:
         validate_password(password, user)
@@ -155,6 +171,7 @@ def user_create(
     user.full_clean()
     user.save()
     _apply_role(user=user, role=role, regions=regions, links=links, actor=actor)
+    record_event(actor=actor, action="user.created", obj=user, after=_role_state(user))
     return user
 
 
@@ -174,11 +191,15 @@ def user_update(
     """Change a user's details, password or role. A role change drops the old role's regions and link."""
     _require_administrator(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
+    before = _role_state(user)
+    changed_fields = []
     for name, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
-        if value is not None:
+        if value is not None and value != getattr(user, name):
             setattr(user, name, value)
+            changed_fields.append(name)
     if password:
         _set_password(user, password)
+        changed_fields.append("password")
     user.full_clean()
     user.save()
 
@@ -196,6 +217,12 @@ def user_update(
         regions = list(regions)
         _check_role_inputs(role=new_role, regions=regions, links=merged)
         _apply_role(user=user, role=new_role, regions=regions, links=merged, actor=actor)
+    after = _role_state(user)
+    if after != before:
+        record_event(actor=actor, action="user.role_changed", obj=user, before=before, after=after)
+    if changed_fields:
+        # Which details changed, not their values: the trail holds no copies of personal data.
+        record_event(actor=actor, action="user.details_changed", obj=user, after={"fields": changed_fields})
     return user
 
 
@@ -209,6 +236,9 @@ def user_deactivate(*, user: User, actor) -> User:
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
+        record_event(
+            actor=actor, action="user.deactivated", obj=user, before={"is_active": True}, after={"is_active": False}
+        )
     get_token_model().objects.filter(user=user).delete()
     return user
 
@@ -220,4 +250,7 @@ def user_reactivate(*, user: User, actor) -> User:
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
+        record_event(
+            actor=actor, action="user.reactivated", obj=user, before={"is_active": False}, after={"is_active": True}
+        )
     return user

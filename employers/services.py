@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from common.audit import record_event
 from common.models import Region
 from common.roles import ADMINISTRATOR, EMPLOYER, MINISTRY_OFFICIAL, assigned_role, user_role
 
@@ -27,6 +28,12 @@ def employer_create(*, bin: str, name: str, regions: Iterable[Region], actor) ->
     employer.full_clean()
     employer.save()
     employer.regions.set(list(regions))
+    record_event(
+        actor=actor,
+        action="employer.registered",
+        obj=employer,
+        after={"bin": employer.bin, "name": employer.name, "region_ids": sorted(r.pk for r in employer.regions.all())},
+    )
     return employer
 
 
@@ -38,9 +45,19 @@ def employer_user_link(*, user, target: Employer | None, actor) -> None:
     """
     if actor is not None and user_role(actor) != ADMINISTRATOR:
         raise PermissionDenied(MESSAGE_CANNOT_LINK)
+    before = EmployerMembership.objects.filter(user=user).values_list("employer_id", flat=True).first()
     if target is None:
         EmployerMembership.objects.filter(user=user).delete()
-        return
-    if assigned_role(user) != EMPLOYER:
-        raise ValidationError({"employer": MESSAGE_ONLY_EMPLOYER_USERS})
-    EmployerMembership.objects.update_or_create(user=user, defaults={"employer": target})
+    else:
+        if assigned_role(user) != EMPLOYER:
+            raise ValidationError({"employer": MESSAGE_ONLY_EMPLOYER_USERS})
+        EmployerMembership.objects.update_or_create(user=user, defaults={"employer": target})
+    after = target.pk if target is not None else None
+    if before != after:
+        record_event(
+            actor=actor,
+            action="employer.user_linked",
+            obj=user,
+            before={"employer_id": before},
+            after={"employer_id": after},
+        )
