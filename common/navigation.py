@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .registry import NavEntry, register_nav_entry
-from .roles import ADMINISTRATOR, ROLES
+from .roles import ADMINISTRATOR, AUDITOR, MINISTRY_OFFICIAL, ROLES
 
 
 def register_common_entries() -> None:
@@ -16,6 +16,16 @@ def register_common_entries() -> None:
             url=lambda user: reverse("staff-user-list"),
             description=_("Create accounts, give each one role (and its regions or employer), deactivate."),
             order=10,
+        )
+    )
+    register_nav_entry(
+        NavEntry(
+            key="audit-trail",
+            label=_("Audit trail"),
+            roles=frozenset({MINISTRY_OFFICIAL, AUDITOR}),
+            url=lambda user: reverse("audit-trail"),
+            description=_("Every decision and state change, hash-chained; verify that none was altered."),
+            order=70,
         )
     )
     register_nav_entry(

@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from . import staff_views, views
+from . import audit_views, staff_views, views
 
 urlpatterns = [
+    path("audit-trail/", audit_views.audit_trail, name="audit-trail"),
+    path("audit-trail/verify/", audit_views.audit_trail_verify_page, name="audit-trail-verify"),
     path("regions/", views.region_list, name="region-list-page"),
     path("staff/users/", staff_views.user_list, name="staff-user-list"),
     path("staff/users/new/", staff_views.user_create_page, name="staff-user-create"),

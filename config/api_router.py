@@ -2,10 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
+from common.api.audit import AuditEventViewSet
 from common.api.views import RegionViewSet, UserViewSet
 from employers.api.views import EmployerViewSet
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="region")
+router.register("audit-trail", AuditEventViewSet, basename="audit-event")
 router.register("users", UserViewSet, basename="user")
 router.register("employers", EmployerViewSet, basename="employer")

@@ -170,6 +170,7 @@ def world(
     auditor_user,
     administrator_user,
 ):
+    from common.audit import record_event
     from tests.permissions import World
 
     return World(
@@ -190,6 +191,7 @@ def world(
             "employer_a_user": employer_a_user,
             "employer_b_user": employer_b_user,
             "official_1": official_1,
+            "audit_event": record_event(actor=ministry_user, action="world.created", obj=region_1),
         },
     )
 

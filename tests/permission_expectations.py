@@ -6,7 +6,7 @@ so every new endpoint must state its matrix. Targets name objects of the `world`
 official 1 works in region 1, official 2 in region 2.
 """
 
-from common.models import Region, User
+from common.models import AuditEvent, Region, User
 from employers.models import Employer
 from tests.common.factories import PASSWORD
 from tests.permissions import (
@@ -77,4 +77,10 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
         outcomes=everyone(ALLOW, administrator=FORBIDDEN), scope=lambda user: Employer.objects.visible_to(user)
     ),
     ("GET", "/api/v1/employers/{id}/"): Expect(outcomes=EMPLOYER_A_DETAIL, target="employer_a"),
+    # Audit trail: ministry officials and auditors read and verify it; nobody writes it (DOMAIN §10).
+    ("GET", "/api/v1/audit-trail/"): Expect(
+        outcomes=only(ALLOW, MINISTRY, AUDITOR), scope=lambda user: AuditEvent.objects.all(), row_key="sequence"
+    ),
+    ("GET", "/api/v1/audit-trail/{sequence}/"): Expect(outcomes=only(ALLOW, MINISTRY, AUDITOR), target="audit_event"),
+    ("GET", "/api/v1/audit-trail/verify/"): Expect(outcomes=only(ALLOW, MINISTRY, AUDITOR)),
 }
