@@ -23,20 +23,24 @@ def nav_labels(response) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Navigation and home
 # ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("role", "labels"),
-    [
-        ("employer_a", ["Home", "My employer", "Regions", "API documentation"]),
-        ("official_1", ["Home", "Employers", "Regions", "API documentation"]),
-        ("ministry", ["Home", "Employers", "Regions", "API documentation"]),
-        ("auditor", ["Home", "Employers", "Regions", "API documentation"]),
-        ("administrator", ["Home", "Users", "Regions", "API documentation"]),
-    ],
-)
-def test_navigation_adapts_to_the_role(client, world, role, labels):
+# Entries each role must see, and entries only other roles see. Later steps add entries of their own,
+# so the test names what must and must not be there rather than the whole list.
+NAV_ONLY_FOR = {
+    "My employer": {"employer_a"},
+    "Employers": {"official_1", "ministry", "auditor"},
+    "Users": {"administrator"},
+    "Audit trail": {"ministry", "auditor"},
+}
+
+
+@pytest.mark.parametrize("role", ["employer_a", "official_1", "ministry", "auditor", "administrator"])
+def test_navigation_adapts_to_the_role(client, world, role):
     client.force_login(world.users[role])
     response = client.get("/")
-    assert nav_labels(response) == labels
+    labels = nav_labels(response)
+    assert labels[0] == "Home" and labels[-1] == "API documentation" and "Regions" in labels
+    for label, roles in NAV_ONLY_FOR.items():
+        assert (label in labels) == (role in roles), (role, label, labels)
     content = response.content.decode()
     for label in labels[1:-1]:
         assert f">{label}</a></h2>" in content  # a home card for each entry of the role
