@@ -33,7 +33,7 @@ DEMO_USERS = [
     {
         "username": "ministry",
         "first_name": "Yerlan",
-        "last_name": "Tokayev",
+        "last_name": "Ospanov",
         "email": "ministry@kvota.example",
         "role": "ministry_official",
     },
