@@ -32,6 +32,7 @@ setup: $(VENV)/.runtime
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py compile_translations
 	$(DEMO_ENV) $(PY) manage.py load_reference_data
+	$(DEMO_ENV) $(PY) manage.py load_labour_force
 	$(DEMO_ENV) $(PY) manage.py seed_demo_data
 	$(DEMO_ENV) $(PY) manage.py setup_periodic_tasks
 

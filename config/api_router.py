@@ -5,9 +5,11 @@ from rest_framework.routers import SimpleRouter
 from common.api.audit import AuditEventViewSet
 from common.api.views import RegionViewSet, UserViewSet
 from employers.api.views import EmployerViewSet
+from quota.api.views import LabourForceFigureViewSet
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("audit-trail", AuditEventViewSet, basename="audit-event")
 router.register("users", UserViewSet, basename="user")
 router.register("employers", EmployerViewSet, basename="employer")
+router.register("labour-force", LabourForceFigureViewSet, basename="labour-force")

@@ -7,3 +7,8 @@ class QuotaConfig(AppConfig):
 
     name = "quota"
     verbose_name = _("Quota")
+
+    def ready(self):
+        from . import contributions
+
+        contributions.register()

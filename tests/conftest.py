@@ -172,6 +172,7 @@ def world(
 ):
     from common.audit import record_event
     from tests.permissions import World
+    from tests.quota.factories import LabourForceFigureFactory
 
     return World(
         users={
@@ -192,6 +193,7 @@ def world(
             "employer_b_user": employer_b_user,
             "official_1": official_1,
             "audit_event": record_event(actor=ministry_user, action="world.created", obj=region_1),
+            "labour_force_figure": LabourForceFigureFactory(region=region_1, year=2010, period="Q1"),
         },
     )
 

@@ -8,6 +8,7 @@ official 1 works in region 1, official 2 in region 2.
 
 from common.models import AuditEvent, Region, User
 from employers.models import Employer
+from quota.models import LabourForceFigure
 from tests.common.factories import PASSWORD
 from tests.permissions import (
     ADMINISTRATOR,
@@ -84,3 +85,31 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("GET", "/api/v1/audit-trail/{sequence}/"): Expect(outcomes=only(ALLOW, MINISTRY, AUDITOR), target="audit_event"),
     ("GET", "/api/v1/audit-trail/verify/"): Expect(outcomes=only(ALLOW, MINISTRY, AUDITOR)),
 }
+
+# Quota data (DOMAIN §10): labour-force statistics and draft/computed plans are written by ministry officials and
+# read by regional officials and auditors; employers and administrators get 403; auditors' writes 403.
+QUOTA_READERS = only(ALLOW, OFFICIAL_1, OFFICIAL_2, MINISTRY, AUDITOR)
+QUOTA_WRITERS = only(ALLOW, MINISTRY)
+
+
+def labour_force_rows(world, role):
+    return {
+        "rows": [{"region": "KZ-75", "year": 2023, "period": "annual", "persons": 1_100_000, "status": "official"}],
+        "source": "https://stat.gov.kz/",
+    }
+
+
+EXPECTATIONS.update(
+    {
+        ("GET", "/api/v1/labour-force/"): Expect(
+            outcomes=QUOTA_READERS, scope=lambda user: LabourForceFigure.objects.visible_to(user)
+        ),
+        ("GET", "/api/v1/labour-force/{id}/"): Expect(outcomes=QUOTA_READERS, target="labour_force_figure"),
+        ("PATCH", "/api/v1/labour-force/{id}/"): Expect(
+            outcomes=QUOTA_WRITERS,
+            target="labour_force_figure",
+            data=lambda world, role: {"persons": 712_000, "source": "revised release", "reason": "correction"},
+        ),
+        ("POST", "/api/v1/labour-force/import/"): Expect(outcomes=QUOTA_WRITERS, data=labour_force_rows),
+    }
+)

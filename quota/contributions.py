@@ -1,0 +1,22 @@
+"""What the quota app contributes to common (common.registry): navigation entries for the roles that read quota
+data — ministry officials write it; regional officials and auditors read it (DOMAIN §10)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from common.registry import NavEntry, register_nav_entry
+
+from .querysets import QUOTA_DATA_READERS
+
+
+def register() -> None:
+    register_nav_entry(
+        NavEntry(
+            key="labour-force",
+            label=_("Labour force"),
+            roles=QUOTA_DATA_READERS,
+            url=lambda user: reverse("quota-labour-force"),
+            description=_("Labour-force statistics by region and year, official or illustrative."),
+            order=31,
+        )
+    )

@@ -1,0 +1,27 @@
+"""Role gates of the quota API (DOMAIN §10 "Quota data"): labour-force statistics and draft or computed plans are
+read by ministry officials, regional officials and auditors, and written by ministry officials only. Employers
+and administrators get 403 (employers will see approved numbers through other endpoints)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from common.permissions import HasRole, ReadOnlyForAuditors
+from common.roles import user_role
+
+from .querysets import QUOTA_DATA_READERS, QUOTA_DATA_WRITERS
+
+MESSAGE_MINISTRY_WRITES = _("Only ministry officials change labour-force statistics and quota plans.")
+
+
+class ReadsQuotaData(HasRole):
+    roles = QUOTA_DATA_READERS
+
+
+class WritesQuotaData(BasePermission):
+    message = MESSAGE_MINISTRY_WRITES
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or user_role(request.user) in QUOTA_DATA_WRITERS
+
+
+QUOTA_DATA_PERMISSIONS = [ReadsQuotaData, ReadOnlyForAuditors, WritesQuotaData]

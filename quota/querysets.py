@@ -1,0 +1,38 @@
+"""Query vocabulary of the quota models: no writes here (STYLE.md)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from common.roles import AUDITOR, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
+
+#: Who reads labour-force statistics and draft or computed plans (DOMAIN §10 "Quota data"): ministry officials
+#: write them, regional officials and auditors read them whole (national data, not tied to one region).
+QUOTA_DATA_READERS = frozenset({MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, AUDITOR})
+#: Who writes them.
+QUOTA_DATA_WRITERS = frozenset({MINISTRY_OFFICIAL})
+
+
+class LabourForceFigureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Ministry officials, regional officials and auditors see every figure; employers and administrators none."""
+        return self if user_role(user) in QUOTA_DATA_READERS else self.none()
+
+    def national(self):
+        return self.filter(region__isnull=True)
+
+    def regional(self):
+        return self.filter(region__isnull=False)
+
+    def for_year(self, year: int):
+        return self.filter(year=year)
+
+    def official(self):
+        return self.filter(status=self.model.Status.OFFICIAL)
+
+
+class QuotaPlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Draft and computed plans: ministry officials, regional officials and auditors (DOMAIN §10). Employers will
+        see approved numbers only, once plans can be approved."""
+        return self if user_role(user) in QUOTA_DATA_READERS else self.none()
