@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -14,11 +16,31 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from knox.models import get_token_model
 
 from .audit import record_event
-from .models import Region, RegionalOfficialProfile, User
+from .errors import DomainError
+from .models import Country, Occupation, PolicyParameter, PolicyPeriod, Region, RegionalOfficialProfile, Sector, User
 from .periodic import PERIODIC_TASKS
-from .reference_data import DATASETS, Dataset, DatasetReport, read_dataset
+from .policy import CODE_POLICY_PERIOD_NOT_AFTER_LATEST, CODE_POLICY_PERIOD_OVERLAP, clean_policy_value
+from .reference_data import (
+    DATASETS,
+    MESSAGE_MALFORMED,
+    POLICY_PARAMETERS,
+    Dataset,
+    DatasetReport,
+    PeriodDataset,
+    ReferenceDataError,
+    check_period_seeds,
+    read_dataset,
+)
 from .registry import role_links
-from .roles import ADMINISTRATOR, REGIONAL_OFFICIAL, ROLES, assigned_role, forget_role, user_role
+from .roles import (
+    ADMINISTRATOR,
+    MINISTRY_OFFICIAL,
+    REGIONAL_OFFICIAL,
+    ROLES,
+    assigned_role,
+    forget_role,
+    user_role,
+)
 
 MESSAGE_ACTOR_NOT_ADMINISTRATOR = _("Only an administrator may manage users and roles.")
 MESSAGE_UNKNOWN_ROLE = _("Choose one of the roles.")
@@ -49,38 +71,52 @@ def periodic_tasks_setup() -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Reference data
 # ---------------------------------------------------------------------------------------------
+AUDIT_REFERENCE_DATA_LOADED = "reference_data.loaded"
+LOADED_KEYS_IN_EVENT = 300  # enough for every country; the trail stays small
+
+
 @transaction.atomic
 def reference_data_load(
-    *, datasets: Iterable[Dataset] | None = None, paths: dict[str, Path] | None = None
+    *, datasets: Iterable[Dataset | PeriodDataset] | None = None, paths: dict[str, Path] | None = None
 ) -> list[DatasetReport]:
     """Insert the reference rows that are missing; never overwrite a stored row, report how it differs.
 
-    Every file is read and validated first (ReferenceDataError on any problem), so a malformed file
-    changes nothing; all datasets load in one transaction.
+    Every file is read and validated first, and the policy periods checked against their parameters
+    (those in the files and those stored) and against each other — ReferenceDataError on any
+    problem, so a malformed file changes nothing; all datasets load in one transaction. Each dataset
+    that inserted something leaves one summary audit event (actor: the system).
     """
     datasets = list(DATASETS if datasets is None else datasets)
     paths = paths or {}
     parsed = [(dataset, read_dataset(dataset, paths.get(dataset.name))) for dataset in datasets]
+    seeds = [seed for dataset, rows in parsed if isinstance(dataset, PeriodDataset) for seed in rows]
+    if seeds:
+        parameter_types = {
+            (values["name"], values["key"]): values["value_type"]
+            for dataset, rows in parsed
+            if dataset is POLICY_PARAMETERS
+            for values in rows
+        }
+        # What is stored wins: an official's parameter is what its periods are checked against.
+        parameter_types.update({(p.name, p.key): p.value_type for p in PolicyParameter.objects.all()})
+        problems = check_period_seeds(seeds, parameter_types)
+        if problems:
+            raise ReferenceDataError(MESSAGE_MALFORMED + "\n" + "\n".join(problems[:10]))
     reports = []
     for dataset, rows in parsed:
-        report = DatasetReport(name=dataset.name)
-        stored = {getattr(obj, dataset.key): obj for obj in dataset.model.objects.all()}
-        missing = []
-        for values in rows:
-            key = values[dataset.key]
-            obj = stored.get(key)
-            if obj is None:
-                missing.append(dataset.model(**values))
-                report.inserted.append(key)
-                continue
-            differences = [
-                (name, getattr(obj, name), value) for name, value in values.items() if getattr(obj, name) != value
-            ]
-            if differences:
-                report.conflicts += [(key, name, old, new) for name, old, new in differences]
-            else:
-                report.unchanged += 1
-        dataset.model.objects.bulk_create(missing)
+        report = dataset.write(rows)
+        if report.inserted:
+            record_event(
+                actor=None,
+                action=AUDIT_REFERENCE_DATA_LOADED,
+                after={
+                    "dataset": dataset.name,
+                    "file": dataset.filename,
+                    "inserted": len(report.inserted),
+                    "keys": report.inserted[:LOADED_KEYS_IN_EVENT],
+                    "kept_as_edited": len({c[0] for c in report.conflicts}),
+                },
+            )
         reports.append(report)
     return reports
 
@@ -254,3 +290,172 @@ def user_reactivate(*, user: User, actor) -> User:
             actor=actor, action="user.reactivated", obj=user, before={"is_active": False}, after={"is_active": True}
         )
     return user
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy parameters and reference lists: ministry officials (DOMAIN §0, §10)
+# ---------------------------------------------------------------------------------------------
+MESSAGE_ACTOR_NOT_MINISTRY = _("Only a ministry official may change policy parameters and reference data.")
+MESSAGE_POLICY_PERIOD_NOT_AFTER_LATEST = _(
+    "A new period of %(parameter)s must start after the start of its latest period (%(valid_from)s): "
+    "past periods are never changed."
+)
+MESSAGE_POLICY_PERIOD_OVERLAP = _(
+    "The latest period of %(parameter)s runs until %(valid_to)s: a new period must start after that day."
+)
+MESSAGE_SOURCE_REQUIRED = _("Name the source of the value: a URL or a document.")
+MESSAGE_NOT_A_NAME_FIELD = _("Only the names can be changed here.")
+
+AUDIT_POLICY_PERIOD_ADDED = "policy.period_added"
+AUDIT_POLICY_PARAMETER_CHANGED = "policy.parameter_changed"
+AUDIT_REFERENCE_NAMES_CHANGED = "reference_data.names_changed"
+
+# The fields of each reference list that officials may correct (codes and flags come from the files).
+REFERENCE_NAME_FIELDS: dict[type, tuple[str, ...]] = {
+    Country: ("name_en", "name_ru", "name_kk"),
+    Sector: ("name_en", "name_ru", "name_kk"),
+    Occupation: ("title_en", "title_ru", "title_kk"),
+}
+
+
+def _require_ministry_official(actor) -> None:
+    """Services re-check the actor; `None` is the system itself (management commands, seeding)."""
+    if actor is not None and user_role(actor) != MINISTRY_OFFICIAL:
+        raise PermissionDenied(MESSAGE_ACTOR_NOT_MINISTRY)
+
+
+def policy_period_state(period: PolicyPeriod) -> dict:
+    """A period as the audit trail records it."""
+    return {
+        "id": period.pk,
+        "valid_from": period.valid_from.isoformat(),
+        "valid_to": period.valid_to.isoformat() if period.valid_to else None,
+        "value": period.value,
+        "to_be_confirmed": period.to_be_confirmed,
+        "source": period.source,
+    }
+
+
+@transaction.atomic
+def policy_period_add(
+    *,
+    parameter: PolicyParameter,
+    valid_from: date,
+    value: Any,
+    source: str,
+    to_be_confirmed: bool = False,
+    actor,
+    reason: str = "",
+) -> PolicyPeriod:
+    """Add a period to a parameter (DOMAIN §0): it starts after the latest period's start and closes
+    the open latest period the day before; a latest period with a fixed end on or after the new
+    start is an overlap (409). Nothing else about a past period ever changes.
+
+    The parameter row is locked first, so two officials adding periods at once are serialised:
+    the second sees the first's period and is judged against it.
+    """
+    _require_ministry_official(actor)
+    parameter = PolicyParameter.objects.select_for_update().get(pk=parameter.pk)
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError({"source": MESSAGE_SOURCE_REQUIRED})
+    latest = parameter.periods.order_by("-valid_from").first()
+    if latest is not None and valid_from <= latest.valid_from:
+        raise DomainError(
+            MESSAGE_POLICY_PERIOD_NOT_AFTER_LATEST % {"parameter": parameter, "valid_from": latest.valid_from},
+            code=CODE_POLICY_PERIOD_NOT_AFTER_LATEST,
+            field="valid_from",
+        )
+    if latest is not None and latest.valid_to is not None and latest.valid_to >= valid_from:
+        raise DomainError(
+            MESSAGE_POLICY_PERIOD_OVERLAP % {"parameter": parameter, "valid_to": latest.valid_to},
+            code=CODE_POLICY_PERIOD_OVERLAP,
+            field="valid_from",
+        )
+    stored = clean_policy_value(
+        name=parameter.name,
+        value_type=parameter.value_type,
+        value=value,
+        previous=latest.value if latest is not None else None,
+    )
+    before, after = [], []
+    if latest is not None and latest.valid_to is None:
+        before.append(policy_period_state(latest))
+        PolicyPeriod.objects.close_open_period(parameter=parameter, valid_to=valid_from - timedelta(days=1))
+        latest.refresh_from_db()
+        after.append(policy_period_state(latest))
+    period = PolicyPeriod(
+        parameter=parameter,
+        valid_from=valid_from,
+        value=stored,
+        to_be_confirmed=to_be_confirmed,
+        source=source,
+        created_by=actor,
+    )
+    period.full_clean()
+    period.save()
+    after.append(policy_period_state(period))
+    record_event(
+        actor=actor,
+        action=AUDIT_POLICY_PERIOD_ADDED,
+        obj=parameter,
+        before={"parameter": str(parameter), "periods": before},
+        after={"parameter": str(parameter), "periods": after},
+        reason=reason,
+    )
+    return period
+
+
+@transaction.atomic
+def policy_parameter_update(
+    *, parameter: PolicyParameter, description: str | None = None, rule_reference: str | None = None, actor
+) -> PolicyParameter:
+    """Correct a parameter's description or rule reference (data shown to users; never its name or type)."""
+    _require_ministry_official(actor)
+    parameter = PolicyParameter.objects.select_for_update().get(pk=parameter.pk)
+    before = {"description": parameter.description, "rule_reference": parameter.rule_reference}
+    if description is not None:
+        parameter.description = description.strip()
+    if rule_reference is not None:
+        parameter.rule_reference = rule_reference.strip()
+    parameter.full_clean()
+    after = {"description": parameter.description, "rule_reference": parameter.rule_reference}
+    changed = [name for name in after if after[name] != before[name]]
+    if changed:
+        parameter.save(update_fields=changed)
+        record_event(
+            actor=actor,
+            action=AUDIT_POLICY_PARAMETER_CHANGED,
+            obj=parameter,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+    return parameter
+
+
+@transaction.atomic
+def reference_names_update(*, obj: Country | Sector | Occupation, names: dict[str, str], actor, reason: str = ""):
+    """Correct the names of a country, sector or occupation (never its code or flags). A reload of the
+    reference data keeps the correction and reports it as "kept as edited"."""
+    _require_ministry_official(actor)
+    model = type(obj)
+    fields = REFERENCE_NAME_FIELDS[model]
+    if set(names) - set(fields):
+        raise ValidationError(dict.fromkeys(set(names) - set(fields), MESSAGE_NOT_A_NAME_FIELD))
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    before = {name: getattr(obj, name) for name in fields}
+    for name, value in names.items():
+        setattr(obj, name, (value or "").strip())
+    obj.full_clean()
+    changed = [name for name in fields if getattr(obj, name) != before[name]]
+    if changed:
+        obj.save(update_fields=changed)
+        record_event(
+            actor=actor,
+            action=AUDIT_REFERENCE_NAMES_CHANGED,
+            obj=obj,
+            before={name: before[name] for name in changed},
+            after={name: getattr(obj, name) for name in changed},
+            reason=reason,
+        )
+    return obj

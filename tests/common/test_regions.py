@@ -15,7 +15,7 @@ HEADER = "code,kind,name_en,name_kk,name_ru,admin_centre_en,valid_from,valid_to\
 
 @pytest.fixture
 def regions():
-    reference_data_load()
+    reference_data_load(datasets=[REGIONS])
 
 
 def write(tmp_path, text):
@@ -52,7 +52,7 @@ def test_valid_on_uses_inclusive_dates(regions, day, count, present, absent):
 def test_reload_inserts_only_what_is_missing_and_keeps_edits(regions):
     Region.objects.filter(code="KZ-75").delete()
     Region.objects.filter(code="KZ-71").update(name_ru="Нур-Султан")
-    (report,) = reference_data_load()
+    (report,) = reference_data_load(datasets=[REGIONS])
     assert report.inserted == ["KZ-75"]
     assert report.unchanged == 19
     assert report.conflicts == [("KZ-71", "name_ru", "Нур-Султан", "город Астана")]
