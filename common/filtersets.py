@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Region, User
+from .models import Country, Occupation, PolicyParameter, Region, Sector, User
 from .roles import ROLE_CHOICES
 
 
@@ -34,4 +34,77 @@ class UserFilterSet(django_filters.FilterSet):
             | Q(first_name__icontains=value)
             | Q(last_name__icontains=value)
             | Q(email__icontains=value)
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy parameters and reference lists
+# ---------------------------------------------------------------------------------------------
+class PolicyParameterFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("Name"), help_text=_("Exact parameter name, e.g. mci_kzt."))
+    key = django_filters.CharFilter(label=_("Key"), help_text=_("Category, fee group or scope, e.g. A:1."))
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search"), help_text=_("Name, description or rule reference.")
+    )
+
+    class Meta:
+        model = PolicyParameter
+        fields = ["name", "key", "value_type", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(description__icontains=value) | Q(rule_reference__icontains=value)
+        )
+
+
+class CountryFilterSet(django_filters.FilterSet):
+    eaeu_member = django_filters.BooleanFilter(label=_("EAEU member"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), help_text=_("Code or name in any language."))
+
+    class Meta:
+        model = Country
+        fields = ["eaeu_member", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(alpha_2__iexact=value)
+            | Q(alpha_3__iexact=value)
+            | Q(name_en__icontains=value)
+            | Q(name_ru__icontains=value)
+            | Q(name_kk__icontains=value)
+        )
+
+
+class SectorFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), help_text=_("Section or name in any language."))
+
+    class Meta:
+        model = Sector
+        fields = ["fee_group", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(oked_section__iexact=value)
+            | Q(name_en__icontains=value)
+            | Q(name_ru__icontains=value)
+            | Q(name_kk__icontains=value)
+        )
+
+
+class OccupationFilterSet(django_filters.FilterSet):
+    parent = django_filters.CharFilter(
+        field_name="parent__isco08_code", label=_("Major group"), help_text=_("ISCO-08 code of the major group.")
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), help_text=_("Code or title in any language."))
+
+    class Meta:
+        model = Occupation
+        fields = ["level", "parent", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(isco08_code=value)
+            | Q(title_en__icontains=value)
+            | Q(title_ru__icontains=value)
+            | Q(title_kk__icontains=value)
         )

@@ -83,3 +83,99 @@ class UserEditForm(_UserRoleFields):
         for link in role_links():
             initial[link.name] = link.get(user)
         return initial
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy parameters and reference lists (ministry officials)
+# ---------------------------------------------------------------------------------------------
+def policy_value_field(parameter) -> forms.Field:
+    """The form field for a value of this parameter's type (the service validates it again)."""
+    from .models import PolicyParameter
+
+    types = PolicyParameter.ValueType
+    if parameter.value_type == types.PERCENT:
+        return forms.DecimalField(
+            label=_("Value (%)"),
+            max_digits=6,
+            decimal_places=3,
+            min_value=0,
+            max_value=100,
+            help_text=_("A percentage with up to three decimals: 0.250 means 0.25 %."),
+        )
+    if parameter.value_type == types.SWITCH:
+        return forms.TypedChoiceField(
+            label=_("Value"), choices=[("true", _("Yes")), ("false", _("No"))], coerce=lambda v: v == "true"
+        )
+    if parameter.value_type == types.STRUCTURE:
+        return forms.JSONField(
+            label=_("Value"),
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("A JSON object with the same keys as the current value."),
+        )
+    labels = {types.MONEY: _("Value (tenge)"), types.DAYS: _("Value (days)")}
+    return forms.IntegerField(label=labels.get(parameter.value_type, _("Value")), min_value=0)
+
+
+class PolicyPeriodForm(forms.Form):
+    """Add a period to a parameter: it closes the open period the day before (common.services.policy_period_add)."""
+
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("After the start of the latest period. Past periods are never changed."),
+    )
+    source = forms.CharField(
+        label=_("Source"), max_length=500, help_text=_("A URL or the document the value comes from.")
+    )
+    to_be_confirmed = forms.BooleanField(label=_("To be confirmed"), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, parameter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"] = policy_value_field(parameter)
+        latest = max(parameter.periods.all(), key=lambda period: period.valid_from, default=None)
+        if latest is not None and parameter.value_type == parameter.ValueType.STRUCTURE:
+            self.fields["value"].initial = latest.value
+        self.order_fields(["valid_from", "value", "source", "to_be_confirmed", "reason"])
+
+
+class PolicyParameterTextForm(forms.Form):
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    rule_reference = forms.CharField(
+        label=_("Rule reference"),
+        max_length=300,
+        required=False,
+        help_text=_("The legal text it comes from, as users see it (e.g. “Order 279 — local content ratios”)."),
+    )
+
+
+NAME_FIELD_LABELS = {
+    "name_en": _("Name (English)"),
+    "name_ru": _("Name (Russian)"),
+    "name_kk": _("Name (Kazakh)"),
+    "title_en": _("Title (English)"),
+    "title_ru": _("Title (Russian)"),
+    "title_kk": _("Title (Kazakh)"),
+}
+
+
+class ReferenceNamesForm(forms.Form):
+    """Correct the names of a country, sector or occupation in the three languages."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, obj, name_fields: tuple[str, ...], **kwargs):
+        kwargs.setdefault("initial", {name: getattr(obj, name) for name in name_fields})
+        super().__init__(*args, **kwargs)
+        self.name_fields = name_fields
+        for name in name_fields:
+            max_length = obj._meta.get_field(name).max_length
+            self.fields[name] = forms.CharField(label=NAME_FIELD_LABELS[name], max_length=max_length)
+        self.order_fields([*name_fields, "reason"])
+
+    def names(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in self.name_fields}

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .registry import NavEntry, register_nav_entry
-from .roles import ADMINISTRATOR, AUDITOR, MINISTRY_OFFICIAL, ROLES
+from .roles import ADMINISTRATOR, AUDITOR, DOMAIN_ROLES, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, ROLES
 
 
 def register_common_entries() -> None:
@@ -26,6 +26,27 @@ def register_common_entries() -> None:
             url=lambda user: reverse("audit-trail"),
             description=_("Every decision and state change, hash-chained; verify that none was altered."),
             order=70,
+        )
+    )
+    register_nav_entry(
+        NavEntry(
+            key="policy-parameters",
+            label=_("Policy parameters"),
+            roles=frozenset({MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, AUDITOR}),
+            url=lambda user: reverse("policy-list-page"),
+            description=_("Rates, thresholds, deadlines, MCI and fees, each with its periods of validity."),
+            order=60,
+        )
+    )
+    register_nav_entry(
+        NavEntry(
+            # Administrators may open the lists too (like the API), but their work is users and roles only.
+            key="reference-lists",
+            label=_("Reference lists"),
+            roles=DOMAIN_ROLES,
+            url=lambda user: reverse("reference-countries-page"),
+            description=_("Countries with the EAEU flag, sectors with their fee groups, occupations (ISCO-08)."),
+            order=75,
         )
     )
     register_nav_entry(

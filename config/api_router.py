@@ -3,12 +3,17 @@
 from rest_framework.routers import SimpleRouter
 
 from common.api.audit import AuditEventViewSet
+from common.api.reference_views import CountryViewSet, OccupationViewSet, PolicyParameterViewSet, SectorViewSet
 from common.api.views import RegionViewSet, UserViewSet
 from employers.api.views import EmployerViewSet
 from quota.api.views import LabourForceFigureViewSet
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="region")
+router.register("countries", CountryViewSet, basename="country")
+router.register("sectors", SectorViewSet, basename="sector")
+router.register("occupations", OccupationViewSet, basename="occupation")
+router.register("policy-parameters", PolicyParameterViewSet, basename="policy-parameter")
 router.register("audit-trail", AuditEventViewSet, basename="audit-event")
 router.register("users", UserViewSet, basename="user")
 router.register("employers", EmployerViewSet, basename="employer")

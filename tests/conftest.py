@@ -171,6 +171,7 @@ def world(
     administrator_user,
 ):
     from common.audit import record_event
+    from tests.common.reference_factories import reference_world_objects
     from tests.permissions import World
     from tests.quota.factories import LabourForceFigureFactory
 
@@ -193,9 +194,19 @@ def world(
             "employer_b_user": employer_b_user,
             "official_1": official_1,
             "audit_event": record_event(actor=ministry_user, action="world.created", obj=region_1),
+            **reference_world_objects(),  # country, sector, occupation, policy_parameter
             "labour_force_figure": LabourForceFigureFactory(region=region_1, year=2010, period="Q1"),
         },
     )
+
+
+@pytest.fixture
+def policy_parameters(db):
+    """Every policy parameter and period the product ships (common/data): what `policy_value` reads."""
+    from common.reference_data import POLICY_DATASETS
+    from common.services import reference_data_load
+
+    reference_data_load(datasets=POLICY_DATASETS)
 
 
 @pytest.fixture

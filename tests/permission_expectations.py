@@ -6,7 +6,7 @@ so every new endpoint must state its matrix. Targets name objects of the `world`
 official 1 works in region 1, official 2 in region 2.
 """
 
-from common.models import AuditEvent, Region, User
+from common.models import AuditEvent, Country, Occupation, PolicyParameter, Region, Sector, User
 from employers.models import Employer
 from quota.models import LabourForceFigure
 from tests.common.factories import PASSWORD
@@ -111,5 +111,39 @@ EXPECTATIONS.update(
             data=lambda world, role: {"persons": 712_000, "source": "revised release", "reason": "correction"},
         ),
         ("POST", "/api/v1/labour-force/import/"): Expect(outcomes=QUOTA_WRITERS, data=labour_force_rows),
+    }
+)
+
+# Policy parameters (DOMAIN §10: policy is the ministry's): ministry officials, regional officials and auditors
+# read them; only ministry officials add a period; employers and administrators 403.
+POLICY_READERS = only(ALLOW, OFFICIAL_1, OFFICIAL_2, MINISTRY, AUDITOR)
+
+
+def new_policy_period(world, role):
+    return {"valid_from": "2030-01-01", "value": 14, "source": "https://adilet.zan.kz/", "reason": "new order"}
+
+
+# Reference lists: every signed-in role reads them, administrators included (like the regions).
+EXPECTATIONS.update(
+    {
+        ("GET", "/api/v1/policy-parameters/"): Expect(
+            outcomes=POLICY_READERS, scope=lambda user: PolicyParameter.objects.all()
+        ),
+        ("GET", "/api/v1/policy-parameters/{id}/"): Expect(outcomes=POLICY_READERS, target="policy_parameter"),
+        ("POST", "/api/v1/policy-parameters/{id}/periods/"): Expect(
+            outcomes=only(ALLOW, MINISTRY), target="policy_parameter", data=new_policy_period
+        ),
+        ("GET", "/api/v1/countries/"): Expect(
+            outcomes=everyone(ALLOW), scope=lambda user: Country.objects.all(), row_key="alpha_2"
+        ),
+        ("GET", "/api/v1/countries/{alpha_2}/"): Expect(outcomes=everyone(ALLOW), target="country"),
+        ("GET", "/api/v1/sectors/"): Expect(
+            outcomes=everyone(ALLOW), scope=lambda user: Sector.objects.all(), row_key="oked_section"
+        ),
+        ("GET", "/api/v1/sectors/{oked_section}/"): Expect(outcomes=everyone(ALLOW), target="sector"),
+        ("GET", "/api/v1/occupations/"): Expect(
+            outcomes=everyone(ALLOW), scope=lambda user: Occupation.objects.all(), row_key="isco08_code"
+        ),
+        ("GET", "/api/v1/occupations/{isco08_code}/"): Expect(outcomes=everyone(ALLOW), target="occupation"),
     }
 )

@@ -1,0 +1,152 @@
+"""Policy parameter pages (/policy/): ministry officials add periods and correct the texts; regional officials
+and auditors read. Every change goes through common.services, which re-checks the actor and audits it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
+from .filtersets import PolicyParameterFilterSet
+from .forms import PolicyParameterTextForm, PolicyPeriodForm
+from .models import PolicyParameter, PolicyPeriod
+from .pages import role_required
+from .policy import format_policy_value
+from .roles import AUDITOR, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
+from .services import policy_parameter_update, policy_period_add
+
+POLICY_PAGE_ROLES = (MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, AUDITOR)
+
+MESSAGE_PERIOD_ADDED = _("The new period of %(parameter)s from %(valid_from)s was added.")
+MESSAGE_PARAMETER_SAVED = _("The description and rule reference of %(parameter)s were saved.")
+
+
+def _parameters():
+    return PolicyParameter.objects.prefetch_related(
+        Prefetch("periods", queryset=PolicyPeriod.objects.select_related("created_by").order_by("valid_from"))
+    )
+
+
+def _in_force(parameter, day):
+    return next((p for p in parameter.periods.all() if p.valid_from <= day <= (p.valid_to or day)), None)
+
+
+def _status_badge(period):
+    if period is None:
+        return format_html('<span class="badge err">{}</span>', _("not defined today"))
+    if period.to_be_confirmed:
+        return format_html('<span class="badge warn" data-testid="to-be-confirmed">{}</span>', _("to be confirmed"))
+    return format_html('<span class="badge ok">{}</span>', _("confirmed"))
+
+
+def _source_links(source: str):
+    """A source is a URL, a document, or several separated by " ; ": link the URLs."""
+    parts = [part.strip() for part in source.split(" ; ") if part.strip()]
+    return format_html_join(
+        " · ",
+        "{}",
+        (
+            (
+                format_html('<a href="{}" rel="noopener noreferrer">{}</a>', part, part)
+                if part.startswith(("https://", "http://"))
+                else part,
+            )
+            for part in parts
+        ),
+    )
+
+
+@role_required(*POLICY_PAGE_ROLES)
+def policy_list_page(request):
+    """Every parameter with its value in force today, a "to be confirmed" badge and its rule reference."""
+    filterset = PolicyParameterFilterSet(request.GET, queryset=_parameters())
+    parameters = filterset.qs if filterset.is_valid() else PolicyParameter.objects.none()
+    today = timezone.localdate()
+    rows = []
+    for parameter in parameters:
+        current = _in_force(parameter, today)
+        rows.append(
+            [
+                format_html('<a href="{}">{}</a>', reverse("policy-detail-page", args=[parameter.pk]), parameter.name),
+                parameter.key or "—",
+                format_policy_value(parameter.value_type, current.value) if current else "—",
+                current.valid_from.isoformat() if current else "—",
+                _status_badge(current),
+                parameter.rule_reference or "—",
+            ]
+        )
+    columns = [_("Parameter"), _("Key"), _("Value today"), _("In force since"), _("Status"), _("Rule reference")]
+    return render(
+        request,
+        "common/policy_list.html",
+        {"title": _("Policy parameters"), "columns": columns, "rows": rows, "filterset": filterset, "today": today},
+    )
+
+
+@role_required(*POLICY_PAGE_ROLES)
+def policy_detail_page(request, pk):
+    """The history of one parameter's periods, and the "add a period" form for ministry officials."""
+    parameter = get_object_or_404(_parameters(), pk=pk)
+    may_change = user_role(request.user) == MINISTRY_OFFICIAL
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    form = PolicyPeriodForm(request.POST or None, parameter=parameter) if may_change else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            policy_period_add(parameter=parameter, **data, actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, MESSAGE_PERIOD_ADDED % {"parameter": parameter, "valid_from": data["valid_from"].isoformat()}
+            )
+            return redirect("policy-detail-page", pk=parameter.pk)
+    today = timezone.localdate()
+    current = _in_force(parameter, today)
+    rows = [
+        [
+            period.valid_from.isoformat(),
+            period.valid_to.isoformat() if period.valid_to else _("open"),
+            format_policy_value(parameter.value_type, period.value),
+            _status_badge(period) if period.to_be_confirmed else "—",
+            _source_links(period.source),
+            period.created_by.username if period.created_by else _("reference data"),
+        ]
+        for period in reversed(parameter.periods.all())
+    ]
+    columns = [_("Valid from"), _("Valid to"), _("Value"), _("Status"), _("Source"), _("Added by")]
+    context = {
+        "title": str(parameter),
+        "parameter": parameter,
+        "current": current,
+        "current_value": format_policy_value(parameter.value_type, current.value) if current else None,
+        "columns": columns,
+        "rows": rows,
+        "form": form,
+        "may_change": may_change,
+    }
+    return render(request, "common/policy_detail.html", context)
+
+
+@role_required(MINISTRY_OFFICIAL)
+def policy_text_page(request, pk):
+    """Correct a parameter's description and rule reference (data shown to users)."""
+    parameter = get_object_or_404(PolicyParameter, pk=pk)
+    initial = {"description": parameter.description, "rule_reference": parameter.rule_reference}
+    form = PolicyParameterTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy_parameter_update(parameter=parameter, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, MESSAGE_PARAMETER_SAVED % {"parameter": parameter})
+            return redirect("policy-detail-page", pk=parameter.pk)
+    return render(request, "common/policy_text.html", {"title": str(parameter), "parameter": parameter, "form": form})
