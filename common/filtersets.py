@@ -40,6 +40,17 @@ class UserFilterSet(django_filters.FilterSet):
 # ---------------------------------------------------------------------------------------------
 # Policy parameters and reference lists
 # ---------------------------------------------------------------------------------------------
+def names_containing(value: str, *fields: str) -> Q:
+    """Names containing `value` in any case. SQLite (the embedded default) folds case for ASCII only,
+    so "казахстан" would miss "Казахстан": also try the usual capitalisations."""
+    variants = {value, value.lower(), value.upper(), value.capitalize(), value.title()}
+    query = Q()
+    for field in fields:
+        for variant in variants:
+            query |= Q(**{f"{field}__icontains": variant})
+    return query
+
+
 class PolicyParameterFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("Name"), help_text=_("Exact parameter name, e.g. mci_kzt."))
     key = django_filters.CharFilter(label=_("Key"), help_text=_("Category, fee group or scope, e.g. A:1."))
@@ -69,9 +80,7 @@ class CountryFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(alpha_2__iexact=value)
             | Q(alpha_3__iexact=value)
-            | Q(name_en__icontains=value)
-            | Q(name_ru__icontains=value)
-            | Q(name_kk__icontains=value)
+            | names_containing(value, "name_en", "name_ru", "name_kk")
         )
 
 
@@ -83,12 +92,7 @@ class SectorFilterSet(django_filters.FilterSet):
         fields = ["fee_group", "q"]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(
-            Q(oked_section__iexact=value)
-            | Q(name_en__icontains=value)
-            | Q(name_ru__icontains=value)
-            | Q(name_kk__icontains=value)
-        )
+        return queryset.filter(Q(oked_section__iexact=value) | names_containing(value, "name_en", "name_ru", "name_kk"))
 
 
 class OccupationFilterSet(django_filters.FilterSet):
@@ -102,9 +106,4 @@ class OccupationFilterSet(django_filters.FilterSet):
         fields = ["level", "parent", "q"]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(
-            Q(isco08_code=value)
-            | Q(title_en__icontains=value)
-            | Q(title_ru__icontains=value)
-            | Q(title_kk__icontains=value)
-        )
+        return queryset.filter(Q(isco08_code=value) | names_containing(value, "title_en", "title_ru", "title_kk"))

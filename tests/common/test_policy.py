@@ -645,6 +645,23 @@ def test_policy_pages_by_role(policy_parameters, client, official_1, employer_a_
         policy_value(P.MCI_KZT, on=date(2027, 1, 1))
 
 
+@pytest.mark.parametrize(
+    ("role", "sees_policy", "sees_reference_lists"),
+    [
+        ("ministry", True, True),
+        ("official_1", True, True),
+        ("auditor", True, True),
+        ("employer_a", False, True),
+        ("administrator", False, False),
+    ],
+)
+def test_navigation_entries_by_role(client, world, role, sees_policy, sees_reference_lists):
+    client.force_login(world.users[role])
+    content = client.get("/").content.decode()
+    assert ('href="/policy/"' in content) is sees_policy
+    assert ('href="/reference/countries/"' in content) is sees_reference_lists
+
+
 def test_rule_reference_page_for_ministry_officials(policy_parameters, client, ministry_user):
     item = parameter(P.ICT_CAP_PERCENT)
     client.force_login(ministry_user)
