@@ -40,24 +40,21 @@ def _status_badge(period):
         return format_html('<span class="badge err">{}</span>', _("not defined today"))
     if period.to_be_confirmed:
         return format_html('<span class="badge warn" data-testid="to-be-confirmed">{}</span>', _("to be confirmed"))
-    return format_html('<span class="badge ok">{}</span>', _("confirmed"))
+    return format_html('<span class="badge ok">{}</span>', _("in force"))
+
+
+def _source_part(part: str):
+    """"https://… (a note)" -> a link to the URL, then the note; anything else stays text."""
+    if not part.startswith(("https://", "http://")):
+        return part
+    url, _space, note = part.partition(" ")
+    return format_html('<a href="{}" rel="noopener noreferrer">{}</a>{}', url, url, f" {note}" if note else "")
 
 
 def _source_links(source: str):
     """A source is a URL, a document, or several separated by " ; ": link the URLs."""
     parts = [part.strip() for part in source.split(" ; ") if part.strip()]
-    return format_html_join(
-        " · ",
-        "{}",
-        (
-            (
-                format_html('<a href="{}" rel="noopener noreferrer">{}</a>', part, part)
-                if part.startswith(("https://", "http://"))
-                else part,
-            )
-            for part in parts
-        ),
-    )
+    return format_html_join(" · ", "{}", ((_source_part(part),) for part in parts))
 
 
 @role_required(*POLICY_PAGE_ROLES)

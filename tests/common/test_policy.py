@@ -607,6 +607,9 @@ def test_policy_history_page_and_adding_a_period(policy_parameters, client, mini
     client.force_login(ministry_user)
     content = client.get(f"/policy/{item.pk}/").content.decode()
     assert "2023-06-30" in content and "2023-07-01" in content and 'data-testid="add-period"' in content
+    shares = client.get(f"/policy/{parameter(P.DEFAULT_CATEGORY_SHARES).pk}/").content.decode()
+    url = "https://qazmonitor.com/news/2522/kazakhstan-sets-2024-quotas-for-attracting-foreign-workers"
+    assert f'<a href="{url}" rel="noopener noreferrer">{url}</a> (the 2024 official split)' in shares
     response = client.post(
         f"/policy/{item.pk}/",
         {"valid_from": "2027-01-01", "value": "5", "source": "Order 12", "reason": "fewer staff"},
