@@ -7,7 +7,9 @@ from .models import AuditEvent
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
-    actor = django_filters.NumberFilter(field_name="actor_id", label=_("Actor (user id)"))
+    actor = django_filters.NumberFilter(
+        field_name="actor_id", label=_("Actor (user id)"), min_value=1, max_value=2**63 - 1, decimal_places=0
+    )
     actor_username = django_filters.CharFilter(
         field_name="actor__username", lookup_expr="iexact", label=_("Actor (username)")
     )

@@ -81,8 +81,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         exc = exceptions.ValidationError(detail=detail)
-    if isinstance(exc, DataError):
-        # The database refused a value a validator should have caught: a client error, never a 500.
+    if isinstance(exc, DataError | OverflowError):
+        # The database refused a value a validator should have caught (PostgreSQL: DataError; SQLite: an
+        # integer beyond 64 bits raises OverflowError): a client error, never a 500.
         logger.warning("DataError reached the API: %s", exc)
         return Response(
             error_body([error_item(field=None, code="invalid", message=MESSAGE_BAD_VALUE)]),

@@ -97,3 +97,10 @@ def test_page_is_refused_to_other_roles(client, request, role_fixture, events):
     client.force_login(request.getfixturevalue(role_fixture))
     assert client.get("/audit-trail/").status_code == 403
     assert client.post("/audit-trail/verify/").status_code == 403
+
+
+@pytest.mark.parametrize("actor", [str(2**64), "-1", "1.5", "abc"])
+def test_out_of_range_actor_filter_is_a_400(as_user, ministry_user, events, actor):
+    response = as_user(ministry_user).get(f"/api/v1/audit-trail/?actor={actor}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "actor"
