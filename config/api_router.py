@@ -6,7 +6,7 @@ from common.api.audit import AuditEventViewSet
 from common.api.reference_views import CountryViewSet, OccupationViewSet, PolicyParameterViewSet, SectorViewSet
 from common.api.views import RegionViewSet, UserViewSet
 from employers.api.views import EmployerViewSet
-from quota.api.views import LabourForceFigureViewSet
+from quota.api.views import LabourForceFigureViewSet, QuotaPlanViewSet
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -18,3 +18,4 @@ router.register("audit-trail", AuditEventViewSet, basename="audit-event")
 router.register("users", UserViewSet, basename="user")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("labour-force", LabourForceFigureViewSet, basename="labour-force")
+router.register("quota-plans", QuotaPlanViewSet, basename="quota-plan")

@@ -12,10 +12,20 @@ from .querysets import QUOTA_DATA_READERS
 def register() -> None:
     register_nav_entry(
         NavEntry(
+            key="quota-plans",
+            label=_("Quota plans"),
+            roles=QUOTA_DATA_READERS,
+            url=lambda user: reverse("quota-plan-list-page"),
+            description=_("Annual quota plans: inputs, accepted demand and the computed distribution."),
+            order=30,
+        )
+    )
+    register_nav_entry(
+        NavEntry(
             key="labour-force",
             label=_("Labour force"),
             roles=QUOTA_DATA_READERS,
-            url=lambda user: reverse("quota-labour-force"),
+            url=lambda user: reverse("labour-force-list-page"),
             description=_("Labour-force statistics by region and year, official or illustrative."),
             order=31,
         )

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .imports import MAX_PERSONS, MAX_SOURCE_LENGTH, WHOLE_NUMBER
+from .calculation import CATEGORIES
+from .imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH, WHOLE_NUMBER
 from .models import LabourForceFigure
+from .services import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 
-MESSAGE_WHOLE_PERSONS = _("Enter a whole number of persons with digits only (no decimals or separators).")
+MESSAGE_WHOLE_PERSONS = _("Enter a whole number with digits only (no decimals or separators).")
 MESSAGE_PERSONS_RANGE = _("Enter a number from %(minimum)s to %(maximum)s.")
 
 
@@ -49,4 +51,84 @@ class LabourForceCorrectForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=MAX_SOURCE_LENGTH)
     reason = forms.CharField(
         label=_("Reason for the correction"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class QuotaPlanInputsForm(forms.Form):
+    """A plan's inputs other than its year: the statistics year and, where the statistics year has no official
+    national figure, the national labour force to use and its source."""
+
+    statistics_year = forms.IntegerField(
+        label=_("Statistics year"),
+        min_value=FIRST_STATISTICS_YEAR,
+        max_value=LAST_PLAN_YEAR,
+        required=False,
+        help_text=_("The year whose labour force the plan uses; empty: the year before the plan year."),
+    )
+    entered_labour_force = WholeNumberField(
+        label=_("National labour force (persons)"),
+        minimum=1,
+        maximum=MAX_PERSONS,
+        required=False,
+        help_text=_("Only when the statistics year has no official national figure."),
+    )
+    entered_labour_force_source = forms.CharField(
+        label=_("Source of this figure"), max_length=MAX_SOURCE_LENGTH, required=False
+    )
+
+
+class QuotaPlanCreateForm(QuotaPlanInputsForm):
+    year = forms.IntegerField(label=_("Quota year"), min_value=FIRST_PLAN_YEAR, max_value=LAST_PLAN_YEAR)
+
+    field_order = ["year", "statistics_year", "entered_labour_force", "entered_labour_force_source"]
+
+
+def demand_field_name(region, category: str) -> str:
+    return f"demand-{region.code}-{category}"
+
+
+class DemandGridForm(forms.Form):
+    """One box per region in force on 1 January of the plan year and per category 1, 2, 3, 4, S; empty is zero."""
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regions = list(regions)
+        for region in self.regions:
+            for category in CATEGORIES:
+                self.fields[demand_field_name(region, category)] = WholeNumberField(
+                    label=f"{region.code} {category}",
+                    minimum=0,
+                    maximum=MAX_PLACES,
+                    required=False,
+                    widget=forms.TextInput(
+                        attrs={
+                            "inputmode": "numeric",
+                            "pattern": "[0-9]*",
+                            "size": 6,
+                            "aria-label": f"{region.code} {category}",
+                        }
+                    ),
+                )
+
+    def grid(self):
+        """(region, [bound field per category]) for the template."""
+        return [(region, [self[demand_field_name(region, c)] for c in CATEGORIES]) for region in self.regions]
+
+    def rows(self) -> list[dict]:
+        """The table as JSON-like rows for quota_plan_demand_replace."""
+        return [
+            {"region": region.code, "category": category, "places": value}
+            for region in self.regions
+            for category in CATEGORIES
+            if (value := self.cleaned_data.get(demand_field_name(region, category)))
+        ]
+
+
+class DemandImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8; either columns region_code, category, places (one row per cell) or region_code, 1, 2, 3, 4, S "
+            "(one row per region). It replaces the whole table; any problem rejects the whole file."
+        ),
     )

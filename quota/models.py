@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from common.models import Region
 
 from .calculation import CATEGORIES
-from .querysets import LabourForceFigureQuerySet
+from .querysets import LabourForceFigureQuerySet, QuotaPlanQuerySet
 
 #: The code that stands for the whole country in files and the API (a national figure has no region).
 NATIONAL_CODE = "KZ"
@@ -157,3 +157,163 @@ def period_bounds(year: int, period: str) -> tuple[date, date]:
         return date(year, 1, 1), date(year, 12, 31)
     last_month = 3 * int(period[1])
     return date(year, last_month - 2, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+class PlanStatus(models.TextChoices):
+    """Where a plan is in its lifecycle (DOMAIN §3 step 6); proposed, approved and returned come with Step 5."""
+
+    DRAFT = "draft", _("Draft")
+    COMPUTED = "computed", _("Computed")
+
+
+class QuotaPlan(models.Model):
+    """The annual quota plan for one quota year (DOMAIN §3): its inputs, and the result of its last computation.
+
+    One plan per year (the database holds it): a plan is revised, never duplicated; later amendments are versions of
+    an approved plan, not second plans. Inputs — the statistics year, an entered national labour force where no
+    official figure exists, the accepted-demand table (`PlanDemand`) — are editable while the plan is a draft or
+    computed; any change returns a computed plan to draft and clears its result. Computing stores the result
+    (`PlanCell` rows and the fields below) and a `computation_snapshot` of every input and policy version used.
+    The rate, threshold, seasonal switch and default category shares come from the policy in force on 1 January of
+    the plan year (DOMAIN §9). Later steps add proposed / approved / returned to `Status`.
+    """
+
+    Status = PlanStatus
+
+    #: Statuses whose inputs may still change.
+    EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.COMPUTED})
+
+    year = models.PositiveSmallIntegerField(_("quota year"), unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    statistics_year = models.PositiveSmallIntegerField(
+        _("statistics year"), help_text=_("The year whose labour force the plan uses; by default the year before.")
+    )
+    entered_labour_force = models.PositiveBigIntegerField(
+        _("entered national labour force"),
+        null=True,
+        blank=True,
+        help_text=_("Persons; only when the statistics year has no official national figure."),
+    )
+    entered_labour_force_source = models.CharField(_("source of the entered figure"), max_length=500, blank=True)
+
+    # The result of the last computation (empty in a draft).
+    ceiling = models.PositiveBigIntegerField(_("ceiling"), null=True, blank=True)
+    pool = models.PositiveBigIntegerField(_("regional pool"), null=True, blank=True)
+    national_headroom = models.PositiveBigIntegerField(_("national headroom"), null=True, blank=True)
+    method = models.CharField(_("distribution method"), max_length=20, blank=True)
+    share_numerator = models.PositiveBigIntegerField(_("managers and specialists (cats 1–3)"), null=True, blank=True)
+    share_denominator = models.PositiveBigIntegerField(_("places counted in the share"), null=True, blank=True)
+    rule_results = models.JSONField(_("rule results"), default=dict, blank=True)
+    uses_illustrative_figures = models.BooleanField(_("uses illustrative figures"), default=False)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("computed by"),
+    )
+    computation_snapshot = models.JSONField(_("computation snapshot"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = QuotaPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quota plan")
+        verbose_name_plural = _("quota plans")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=PlanStatus.values), name="quota_plan_status_known"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="quota_plan_year_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(statistics_year__lte=models.F("year")),
+                name="quota_plan_statistics_year_not_after_plan_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(entered_labour_force__isnull=True) | models.Q(entered_labour_force__gt=0),
+                name="quota_plan_entered_labour_force_positive",
+            ),
+            # A computed plan has its result; a draft has none.
+            models.CheckConstraint(
+                condition=models.Q(status="draft", ceiling__isnull=True, computed_at__isnull=True)
+                | (
+                    ~models.Q(status="draft")
+                    & models.Q(ceiling__isnull=False, pool__isnull=False, computed_at__isnull=False)
+                ),
+                name="quota_plan_result_iff_computed",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Quota plan %(year)s") % {"year": self.year})
+
+    @property
+    def relevant_date(self) -> date:
+        """1 January of the plan year: selects the policy values and the regions (DOMAIN §1, §9)."""
+        return date(self.year, 1, 1)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_computed(self) -> bool:
+        return self.status == self.Status.COMPUTED
+
+
+class PlanDemand(models.Model):
+    """Accepted demand D[region, category] of a plan (DOMAIN §3 step 3), entered or imported on the plan until
+    demand requests exist. A missing row means no demand; rows of zero are not stored."""
+
+    plan = models.ForeignKey(QuotaPlan, on_delete=models.CASCADE, related_name="demand_rows", verbose_name=_("plan"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    category = models.CharField(_("category"), max_length=1, choices=QuotaCategory.choices)
+    places = models.PositiveIntegerField(_("places"))
+
+    class Meta:
+        verbose_name = _("accepted demand")
+        verbose_name_plural = _("accepted demand")
+        ordering = ["region__code", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "region", "category"], name="plan_demand_one_row_per_cell"),
+            models.CheckConstraint(
+                condition=models.Q(category__in=list(CATEGORIES)), name="plan_demand_category_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.year} {self.region.code}/{self.category}: {self.places}"
+
+
+class PlanCell(models.Model):
+    """One cell of a computed plan's distribution: places for a region and category (DOMAIN §3 step 3). Replaced
+    on every computation and deleted when the plan returns to draft. The quota ledger's cells (created when a plan
+    is approved) are a model of their own."""
+
+    plan = models.ForeignKey(QuotaPlan, on_delete=models.CASCADE, related_name="cells", verbose_name=_("plan"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    category = models.CharField(_("category"), max_length=1, choices=QuotaCategory.choices)
+    places = models.PositiveIntegerField(_("places"))
+
+    class Meta:
+        verbose_name = _("plan cell")
+        verbose_name_plural = _("plan cells")
+        ordering = ["region__code", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "region", "category"], name="plan_cell_one_row_per_cell"),
+            models.CheckConstraint(condition=models.Q(category__in=list(CATEGORIES)), name="plan_cell_category_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.year} {self.region.code}/{self.category}: {self.places}"

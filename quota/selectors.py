@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from common.models import Region
 
-from .models import LabourForceFigure
+from .calculation import CATEGORIES
+from .models import LabourForceFigure, QuotaPlan
 
 
 def labour_force_list(*, user):
@@ -33,3 +35,76 @@ def regional_labour_force(*, year: int, regions: Iterable[Region]) -> dict[str, 
     for figure in LabourForceFigure.objects.for_year(year).filter(region__in=regions).select_related("region"):
         figures.setdefault(figure.region_id, []).append(figure)
     return {region.code: _preferred(figures.get(region.pk, [])) for region in sorted(regions, key=lambda r: r.code)}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Quota plans
+# ---------------------------------------------------------------------------------------------------------------------
+def quota_plan_list(*, user):
+    """Plans visible to `user` (newest year first)."""
+    return QuotaPlan.objects.visible_to(user).select_related("created_by", "computed_by")
+
+
+@dataclass(frozen=True)
+class PlanTable:
+    """A region × category table with totals: `rows` are (region, [places per category], row total)."""
+
+    rows: list[tuple[Region, list[int], int]]
+    category_totals: list[int]
+    total: int
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": [
+                {"region": region.code, "cells": dict(zip(CATEGORIES, cells, strict=True)), "total": total}
+                for region, cells, total in self.rows
+            ],
+            "category_totals": dict(zip(CATEGORIES, self.category_totals, strict=True)),
+            "total": self.total,
+        }
+
+
+def _table(regions: Iterable[Region], values: dict[tuple[int, str], int]) -> PlanTable:
+    rows = []
+    for region in sorted(regions, key=lambda r: r.code):
+        cells = [values.get((region.pk, category), 0) for category in CATEGORIES]
+        rows.append((region, cells, sum(cells)))
+    category_totals = [sum(row[1][index] for row in rows) for index in range(len(CATEGORIES))]
+    return PlanTable(rows=rows, category_totals=category_totals, total=sum(category_totals))
+
+
+def plan_regions(plan: QuotaPlan) -> list[Region]:
+    """The regions of a plan: those in force on 1 January of its year (DOMAIN §1)."""
+    return list(Region.objects.valid_on(plan.relevant_date).order_by("code"))
+
+
+def plan_demand_table(plan: QuotaPlan, *, regions: list[Region] | None = None) -> PlanTable:
+    """The accepted demand D[region, category] over the plan's regions, zeros where none was entered."""
+    rows = list(plan.demand_rows.select_related("region"))
+    regions = {r.pk: r for r in (plan_regions(plan) if regions is None else regions)}
+    regions.update({row.region_id: row.region for row in rows})
+    return _table(regions.values(), {(row.region_id, row.category): row.places for row in rows})
+
+
+def plan_result_table(plan: QuotaPlan) -> PlanTable | None:
+    """The computed distribution by region × category with totals, or None for a draft."""
+    if not plan.is_computed:
+        return None
+    cells = list(plan.cells.select_related("region"))
+    regions = {cell.region_id: cell.region for cell in cells}
+    return _table(regions.values(), {(cell.region_id, cell.category): cell.places for cell in cells})
+
+
+def plan_national_labour_force(plan: QuotaPlan) -> dict | None:
+    """What the plan would use now: the official national figure of its statistics year, else the entered one."""
+    official = national_labour_force(year=plan.statistics_year)
+    if official is not None:
+        return {"origin": "official", "persons": official.persons, "period": official.period, "source": official.source}
+    if plan.entered_labour_force is not None:
+        return {
+            "origin": "entered",
+            "persons": plan.entered_labour_force,
+            "period": None,
+            "source": plan.entered_labour_force_source,
+        }
+    return None

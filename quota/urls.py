@@ -3,6 +3,13 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("quota/labour-force/", views.labour_force_page, name="quota-labour-force"),
-    path("quota/labour-force/<int:pk>/", views.labour_force_detail_page, name="quota-labour-force-detail"),
+    path("quota/labour-force/", views.labour_force_page, name="labour-force-list-page"),
+    path("quota/labour-force/<int:pk>/", views.labour_force_detail_page, name="labour-force-detail-page"),
+    path("quota/plans/", views.plan_list_page, name="quota-plan-list-page"),
+    path("quota/plans/new/", views.plan_create_page, name="quota-plan-create-page"),
+    path("quota/plans/<int:pk>/", views.plan_detail_page, name="quota-plan-detail-page"),
+    path("quota/plans/<int:pk>/inputs/", views.plan_inputs_page, name="quota-plan-inputs-page"),
+    path("quota/plans/<int:pk>/demand/", views.plan_demand_page, name="quota-plan-demand-page"),
+    path("quota/plans/<int:pk>/demand/import/", views.plan_demand_import_page, name="quota-plan-demand-import-page"),
+    path("quota/plans/<int:pk>/compute/", views.plan_compute_page, name="quota-plan-compute-page"),
 ]

@@ -173,7 +173,7 @@ def world(
     from common.audit import record_event
     from tests.common.reference_factories import reference_world_objects
     from tests.permissions import World
-    from tests.quota.factories import LabourForceFigureFactory
+    from tests.quota.factories import LabourForceFigureFactory, world_quota_plan
 
     return World(
         users={
@@ -196,6 +196,7 @@ def world(
             "audit_event": record_event(actor=ministry_user, action="world.created", obj=region_1),
             **reference_world_objects(),  # country, sector, occupation, policy_parameter
             "labour_force_figure": LabourForceFigureFactory(region=region_1, year=2010, period="Q1"),
+            "quota_plan": world_quota_plan(region_1),
         },
     )
 

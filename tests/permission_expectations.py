@@ -8,7 +8,7 @@ official 1 works in region 1, official 2 in region 2.
 
 from common.models import AuditEvent, Country, Occupation, PolicyParameter, Region, Sector, User
 from employers.models import Employer
-from quota.models import LabourForceFigure
+from quota.models import LabourForceFigure, QuotaPlan
 from tests.common.factories import PASSWORD
 from tests.permissions import (
     ADMINISTRATOR,
@@ -145,5 +145,44 @@ EXPECTATIONS.update(
             outcomes=everyone(ALLOW), scope=lambda user: Occupation.objects.all(), row_key="isco08_code"
         ),
         ("GET", "/api/v1/occupations/{isco08_code}/"): Expect(outcomes=everyone(ALLOW), target="occupation"),
+    }
+)
+
+
+def plan_policy(world, role):
+    """Computing a plan reads the quota policy in force on 1 January: created here, inside this role's rolled-back
+    savepoint (tests/permissions.py), so the world itself stays free of policy for tests that load the shipped one.
+    The request has no body."""
+    from tests.quota.factories import quota_policy
+
+    quota_policy(rate="0.700")
+
+
+EXPECTATIONS.update(
+    {
+        ("GET", "/api/v1/quota-plans/"): Expect(
+            outcomes=QUOTA_READERS, scope=lambda user: QuotaPlan.objects.visible_to(user)
+        ),
+        ("POST", "/api/v1/quota-plans/"): Expect(
+            outcomes=QUOTA_WRITERS,
+            data=lambda world, role: {
+                "year": 2030,
+                "entered_labour_force": 9_500_000,
+                "entered_labour_force_source": "forecast",
+            },
+        ),
+        ("GET", "/api/v1/quota-plans/{id}/"): Expect(outcomes=QUOTA_READERS, target="quota_plan"),
+        ("PATCH", "/api/v1/quota-plans/{id}/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_plan", data=lambda world, role: {"entered_labour_force": 1_200_000}
+        ),
+        ("GET", "/api/v1/quota-plans/{id}/demand/"): Expect(outcomes=QUOTA_READERS, target="quota_plan"),
+        ("PUT", "/api/v1/quota-plans/{id}/demand/"): Expect(
+            outcomes=QUOTA_WRITERS,
+            target="quota_plan",
+            data=lambda world, role: {"rows": [{"region": "KZ-75", "category": "4", "places": 40}]},
+        ),
+        ("POST", "/api/v1/quota-plans/{id}/compute/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_plan", data=plan_policy
+        ),
     }
 )

@@ -149,7 +149,7 @@ def test_a_ministry_official_imports_and_corrects_through_the_pages(client, worl
         f"/quota/labour-force/{figure.pk}/",
         {"persons": "9,000", "status": "official", "source": SOURCE, "reason": "typo"},
     )
-    assert "Enter a whole number of persons" in response.content.decode()
+    assert "Enter a whole number with digits only" in response.content.decode()
     response = client.post(
         f"/quota/labour-force/{figure.pk}/",
         {"persons": "701000", "status": "official", "source": SOURCE, "reason": "Final release"},
