@@ -127,6 +127,26 @@ def test_golden_example_1_distribution_through_a_stored_plan(ministry_user, gold
     assert PlanCell.objects.filter(plan=plan).count() == 4 * 5
 
 
+@pytest.mark.parametrize(
+    ("labour_force", "demand", "cells"),
+    [
+        # Golden example 2 (tie-breaks): pool 5 = floor(0.700 % × 715).
+        (715, {"KZ-A": (1, 2, 1, 0, 0), "KZ-B": (2, 1, 3, 0, 0)}, {"KZ-A": [1, 1, 0, 0, 0], "KZ-B": [1, 0, 2, 0, 0]}),
+        # Golden example 3 (region before category): pool 4 = floor(0.700 % × 572).
+        (572, {"KZ-A": (0, 1, 1, 0, 0), "KZ-B": (1, 2, 3, 0, 0)}, {"KZ-A": [0, 1, 0, 0, 0], "KZ-B": [0, 1, 2, 0, 0]}),
+    ],
+)
+def test_golden_tie_breaks_through_a_stored_plan(ministry_user, golden_regions, labour_force, demand, cells):
+    quota_policy(rate="0.700")
+    plan = quota_plan_create(
+        year=2016, entered_labour_force=labour_force, entered_labour_force_source="golden", actor=ministry_user
+    )
+    quota_plan_demand_replace(plan=plan, rows=demand_rows(demand), actor=ministry_user)
+    plan = quota_plan_compute(plan=plan, actor=ministry_user)
+    assert plan.pool == sum(sum(row) for row in cells.values())
+    assert {code: row for code, row in table_of(plan).items() if code in cells} == cells
+
+
 def test_golden_example_1_ceiling_of_7000_is_spread_exactly(ministry_user, golden_regions):
     quota_policy(rate="0.700")
     plan = quota_plan_compute(plan=golden_plan(ministry_user, labour_force=1_000_000), actor=ministry_user)

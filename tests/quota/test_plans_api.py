@@ -155,7 +155,7 @@ def test_a_ministry_official_computes_a_plan_through_the_pages(client, world, go
     response = client.post(f"/quota/plans/{plan.pk}/compute/", follow=True)
     page = response.content.decode()
     assert "The plan for 2016 was computed." in page
-    assert re.search(r'data-testid="ceiling">7000<', page) and re.search(r'data-testid="cells-total">7000<', page)
+    assert re.search(r'data-testid="ceiling">7,000<', page) and re.search(r'data-testid="cells-total">7,000<', page)
     assert 'data-testid="passes"' in page and "quota_rate_percent = 0.700" in page
     assert plan.__class__.objects.get(pk=plan.pk).status == "computed"
 
