@@ -317,3 +317,148 @@ class PlanCell(models.Model):
 
     def __str__(self):
         return f"{self.plan.year} {self.region.code}/{self.category}: {self.places}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The quota ledger (DOMAIN §5): cells opened when a plan is approved, changed only by movements
+# ---------------------------------------------------------------------------------------------
+class QuotaYear(models.Model):
+    """A quota year whose plan was approved: its ledger is open until a ministry official closes it."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    plan = models.OneToOneField(
+        "quota.QuotaPlan", on_delete=models.PROTECT, related_name="quota_year", verbose_name=_("approved plan")
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("quota year")
+        verbose_name_plural = _("quota years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CellKind(models.TextChoices):
+    REGIONAL = "regional", _("Region and category")
+    PROJECT = "project", _("Priority-project reserve")
+    COUNTRY = "country", _("Country cap")
+    HEADROOM = "headroom", _("National headroom")
+
+
+class QuotaCell(models.Model):
+    """One balance of a quota year: a (region, category) cell, a project reserve, a country cap, or the
+    national headroom. `allocated` places, of which `reserved` (approved, not yet issued) and `used`
+    (issued permits); available = allocated − reserved − used, never below zero (database CHECK).
+
+    Counters change only through quota.ledger, each change a LedgerMovement, so counters always equal
+    the sum of movements.
+    """
+
+    Kind = CellKind
+
+    quota_year = models.ForeignKey(QuotaYear, on_delete=models.PROTECT, related_name="cells")
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CellKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    category = models.CharField(_("category"), max_length=1, choices=QuotaCategory.choices, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
+    project_key = models.CharField(
+        _("project"), max_length=64, blank=True, help_text=_("The priority project whose reserve this is.")
+    )
+    allocated = models.PositiveIntegerField(_("allocated"))
+    reserved = models.PositiveIntegerField(_("reserved"), default=0)
+    used = models.PositiveIntegerField(_("used"), default=0)
+
+    class Meta:
+        verbose_name = _("quota cell")
+        verbose_name_plural = _("quota cells")
+        ordering = ["year", "kind", "region__code", "category", "country"]
+        constraints = [
+            # The rule of the whole system: the quota is never oversubscribed, whatever the concurrency.
+            models.CheckConstraint(
+                condition=models.Q(allocated__gte=models.F("reserved") + models.F("used")),
+                name="quota_cell_never_oversubscribed",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "region", "category"],
+                condition=models.Q(kind="regional"),
+                name="quota_cell_one_per_region_category",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "project_key", "region", "category"],
+                condition=models.Q(kind="project"),
+                name="quota_cell_one_per_project_reserve",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "country"], condition=models.Q(kind="country"), name="quota_cell_one_per_country"
+            ),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(kind="headroom"), name="quota_cell_one_headroom"
+            ),
+        ]
+
+    def __str__(self):
+        label = {
+            CellKind.REGIONAL: lambda: f"{self.region.code}/{self.category}",
+            CellKind.PROJECT: lambda: f"project {self.project_key} {self.region.code}/{self.category}",
+            CellKind.COUNTRY: lambda: f"country {self.country}",
+            CellKind.HEADROOM: lambda: "national headroom",
+        }[self.kind]()
+        return f"{self.year} {label}"
+
+    @property
+    def available(self) -> int:
+        return self.allocated - self.reserved - self.used
+
+
+class MovementKind(models.TextChoices):
+    OPEN = "open", _("Opened by the approved plan")
+    RESERVE = "reserve", _("Reserve (application approved)")
+    RELEASE = "release", _("Release (refused, lapsed or withdrawn)")
+    COMMIT = "commit", _("Commit (permit issued)")
+    GIVE_BACK = "give_back", _("Give back (permit revoked or ended early)")
+    AMEND = "amend", _("Amendment")
+
+
+class LedgerMovement(models.Model):
+    """An append-only change of one cell's counters, with its actor, reason and cause.
+
+    The cause is a generic reference (`cause_type`, `cause_id`: e.g. "permits.applicationworker", "17"):
+    the quota app never imports the apps whose decisions move places (STYLE.md). Movements of one
+    all-or-nothing operation share an `operation` id.
+    """
+
+    Kind = MovementKind
+
+    cell = models.ForeignKey(QuotaCell, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(_("kind"), max_length=10, choices=MovementKind.choices)
+    allocated_delta = models.IntegerField(default=0)
+    reserved_delta = models.IntegerField(default=0)
+    used_delta = models.IntegerField(default=0)
+    operation = models.UUIDField(_("operation"), db_index=True)
+    cause_type = models.CharField(_("cause type"), max_length=100, blank=True)
+    cause_id = models.CharField(_("cause id"), max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("ledger movement")
+        verbose_name_plural = _("ledger movements")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["cause_type", "cause_id"], name="ledger_movement_cause_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.cell_id} ({self.allocated_delta:+}/{self.reserved_delta:+}/{self.used_delta:+})"
