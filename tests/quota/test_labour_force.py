@@ -283,3 +283,19 @@ def test_the_loader_refuses_a_bad_file_and_changes_nothing(tmp_path, regions):
     with pytest.raises(CommandError, match="Row 2: persons must be a whole number"):
         call_command("load_labour_force", file=str(bad))
     assert not LabourForceFigure.objects.exists()
+
+
+def test_the_import_command_replaces_figures_all_or_nothing(tmp_path, regions):
+    LabourForceFigureFactory(region=regions["KZ-71"], year=2023, persons=650_000)
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_file("KZ-71,2023,annual,700000,official", header=HEADER.replace(",source", "")))
+    out = io.StringIO()
+    call_command("import_labour_force", str(good), source=SOURCE, stdout=out)
+    assert out.getvalue().strip() == "labour force: 0 created, 1 updated, 0 unchanged"
+    assert LabourForceFigure.objects.get().persons == 700_000
+    assert AuditEvent.objects.get(action="labour_force.imported").actor is None
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_file(f"KZ-71,2023,annual,1,official,{SOURCE}", f"KZ-99,2023,annual,1,official,{SOURCE}"))
+    with pytest.raises(CommandError, match="Row 3: there is no region"):
+        call_command("import_labour_force", str(bad))
+    assert LabourForceFigure.objects.get().persons == 700_000
