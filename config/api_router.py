@@ -6,6 +6,7 @@ from common.api.audit import AuditEventViewSet
 from common.api.reference_views import CountryViewSet, OccupationViewSet, PolicyParameterViewSet, SectorViewSet
 from common.api.views import RegionViewSet, UserViewSet
 from employers.api.views import EmployerViewSet
+from quota.api.balances import QuotaBalanceViewSet
 from quota.api.views import LabourForceFigureViewSet, QuotaPlanViewSet
 
 router = SimpleRouter()
@@ -19,3 +20,4 @@ router.register("users", UserViewSet, basename="user")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("labour-force", LabourForceFigureViewSet, basename="labour-force")
 router.register("quota-plans", QuotaPlanViewSet, basename="quota-plan")
+router.register("quota-balances", QuotaBalanceViewSet, basename="quota-balance")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.registry import NavEntry, register_nav_entry
+from common.roles import DOMAIN_ROLES
 
 from .querysets import QUOTA_DATA_READERS
 
@@ -28,5 +29,15 @@ def register() -> None:
             url=lambda user: reverse("labour-force-list-page"),
             description=_("Labour-force statistics by region and year, official or illustrative."),
             order=31,
+        )
+    )
+    register_nav_entry(
+        NavEntry(
+            key="quota-balances",
+            label=_("Quota balances"),
+            roles=DOMAIN_ROLES,
+            url=lambda user: reverse("quota-balances-page"),
+            description=_("Live places of the approved quota by region and category: allocated, reserved, used."),
+            order=29,
         )
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from common.models import Region
 
 from .calculation import CATEGORIES
-from .querysets import LabourForceFigureQuerySet, QuotaPlanQuerySet
+from .querysets import LabourForceFigureQuerySet, QuotaCellQuerySet, QuotaPlanQuerySet
 
 #: The code that stands for the whole country in files and the API (a national figure has no region).
 NATIONAL_CODE = "KZ"
@@ -378,6 +378,8 @@ class QuotaCell(models.Model):
     allocated = models.PositiveIntegerField(_("allocated"))
     reserved = models.PositiveIntegerField(_("reserved"), default=0)
     used = models.PositiveIntegerField(_("used"), default=0)
+
+    objects = QuotaCellQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quota cell")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from common.roles import AUDITOR, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
+from common.roles import AUDITOR, DOMAIN_ROLES, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
 
 #: Who reads labour-force statistics and draft or computed plans (DOMAIN §10 "Quota data"): ministry officials
 #: write them, regional officials and auditors read them whole (national data, not tied to one region).
@@ -36,3 +36,9 @@ class QuotaPlanQuerySet(models.QuerySet):
         """Draft and computed plans: ministry officials, regional officials and auditors (DOMAIN §10). Employers will
         see approved numbers only, once plans can be approved."""
         return self if user_role(user) in QUOTA_DATA_READERS else self.none()
+
+
+class QuotaCellQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Approved numbers and live balances: every signed-in role except administrators (DOMAIN §10)."""
+        return self if user_role(user) in DOMAIN_ROLES else self.none()

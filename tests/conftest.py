@@ -174,6 +174,7 @@ def world(
     from tests.common.reference_factories import reference_world_objects
     from tests.permissions import World
     from tests.quota.factories import LabourForceFigureFactory, world_quota_plan
+    from tests.quota.ledger_fixtures import world_quota_ledger
 
     return World(
         users={
@@ -196,7 +197,8 @@ def world(
             "audit_event": record_event(actor=ministry_user, action="world.created", obj=region_1),
             **reference_world_objects(),  # country, sector, occupation, policy_parameter
             "labour_force_figure": LabourForceFigureFactory(region=region_1, year=2010, period="Q1"),
-            "quota_plan": world_quota_plan(region_1),
+            "quota_plan": (plan := world_quota_plan(region_1)),
+            "quota_cell": world_quota_ledger(plan, region_1, region_2),
         },
     )
 

@@ -8,7 +8,7 @@ official 1 works in region 1, official 2 in region 2.
 
 from common.models import AuditEvent, Country, Occupation, PolicyParameter, Region, Sector, User
 from employers.models import Employer
-from quota.models import LabourForceFigure, QuotaPlan
+from quota.models import LabourForceFigure, QuotaCell, QuotaPlan
 from tests.common.factories import PASSWORD
 from tests.permissions import (
     ADMINISTRATOR,
@@ -183,6 +183,18 @@ EXPECTATIONS.update(
         ),
         ("POST", "/api/v1/quota-plans/{id}/compute/"): Expect(
             outcomes=QUOTA_WRITERS, target="quota_plan", data=plan_policy
+        ),
+    }
+)
+
+# Quota ledger: approved numbers and live balances for every role but administrators (DOMAIN §10).
+EXPECTATIONS.update(
+    {
+        ("GET", "/api/v1/quota-balances/"): Expect(
+            outcomes=everyone(ALLOW, administrator=FORBIDDEN), scope=lambda user: QuotaCell.objects.visible_to(user)
+        ),
+        ("GET", "/api/v1/quota-balances/{id}/"): Expect(
+            outcomes=everyone(ALLOW, administrator=FORBIDDEN), target="quota_cell"
         ),
     }
 )
