@@ -84,7 +84,8 @@ class LabourForceImportReport:
 
 def _stored_figures(rows: list[FigureRow]) -> dict[tuple, LabourForceFigure]:
     years = {row.year for row in rows}
-    stored = LabourForceFigure.objects.filter(year__in=years).select_for_update()
+    # of=self: a national figure has no region, and PostgreSQL cannot lock the nullable side of an outer join.
+    stored = LabourForceFigure.objects.filter(year__in=years).select_for_update(of=("self",))
     return {(figure.region_id, figure.year, figure.period): figure for figure in stored}
 
 
@@ -163,7 +164,7 @@ def labour_force_correct(
 ) -> LabourForceFigure:
     """Correct one figure (persons, its source, optionally its status), with a reason; audited before/after."""
     _require_ministry(actor)
-    figure = LabourForceFigure.objects.select_for_update().select_related("region").get(pk=figure.pk)
+    figure = LabourForceFigure.objects.select_for_update(of=("self",)).select_related("region").get(pk=figure.pk)
     errors = {}
     if isinstance(persons, bool) or not isinstance(persons, int) or not 1 <= persons <= MAX_PERSONS:
         errors["persons"] = MESSAGE_PERSONS_RANGE % {"maximum": MAX_PERSONS}

@@ -65,6 +65,25 @@ def pytest_runtest_setup(item):
                 pytest.fail(f"KVOTA_REQUIRE names {marker!r} but it is not available: {reason}", pytrace=False)
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request, django_db_blocker):
+    """Put back the role groups a data migration created: a transactional test ends by flushing every
+    table, migration data included, and the tests after it would find no roles."""
+    if not (request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(request.fixturenames)):
+        return
+    from django.contrib.auth.models import Group
+
+    from common.roles import ROLES
+
+    with django_db_blocker.unblock():
+        if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+            for name in ROLES:
+                Group.objects.get_or_create(name=name)
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
