@@ -1,5 +1,6 @@
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -63,10 +64,12 @@ def api_root(request, format=None):
     """Entry point of the API: links to its documentation and resources."""
     from config.api_router import router
 
-    links = {
-        prefix: reverse(f"{basename}-list", request=request, format=format)
-        for prefix, _viewset, basename in router.registry
-    }
+    links = {}
+    for prefix, _viewset, basename in router.registry:
+        try:
+            links[prefix] = reverse(f"{basename}-list", request=request, format=format)
+        except NoReverseMatch:
+            continue  # nested resources (e.g. a plan's project reserves) are reached from their parent
     links.update(
         {
             "schema": reverse("schema", request=request),
