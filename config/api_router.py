@@ -8,6 +8,7 @@ from common.api.views import RegionViewSet, UserViewSet
 from employers.api.views import EmployerViewSet
 from quota.api.balances import QuotaBalanceViewSet
 from quota.api.views import LabourForceFigureViewSet, QuotaPlanViewSet
+from quota.api.years import QuotaYearViewSet
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -21,3 +22,4 @@ router.register("employers", EmployerViewSet, basename="employer")
 router.register("labour-force", LabourForceFigureViewSet, basename="labour-force")
 router.register("quota-plans", QuotaPlanViewSet, basename="quota-plan")
 router.register("quota-balances", QuotaBalanceViewSet, basename="quota-balance")
+router.register("quota-years", QuotaYearViewSet, basename="quota-year")

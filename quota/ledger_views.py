@@ -2,13 +2,17 @@
 
 from collections import defaultdict
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from common.errors import DomainError
 from common.pages import role_required
-from common.roles import DOMAIN_ROLES
+from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
 
-from .ledger import quota_ledger_verify, quota_today
+from .ledger import quota_ledger_verify, quota_today, quota_year_close
 from .ledger_filters import QuotaBalanceFilterSet
 from .models import CATEGORIES, CellKind, QuotaCell, QuotaYear
 from .querysets import QUOTA_DATA_READERS
@@ -72,6 +76,10 @@ def balances_page(request):
             "rows": rows,
             "totals": _summary(totals) if rows else None,
             "others": others,
+            "can_close": quota_year is not None
+            and quota_year.is_open
+            and user_role(request.user) == MINISTRY_OFFICIAL
+            and quota_today().year > quota_year.year,
         },
     )
 
@@ -88,3 +96,19 @@ def ledger_verify_page(request):
             "cells": QuotaCell.objects.count(),
         },
     )
+
+
+MESSAGE_YEAR_CLOSED = _("The quota year %(year)s is closed: no new reservations or give-backs.")
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def quota_year_close_page(request, year):
+    quota_year = get_object_or_404(QuotaYear, year=year)
+    try:
+        quota_year_close(year=quota_year.year, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, MESSAGE_YEAR_CLOSED % {"year": year})
+    return redirect(f"{reverse('quota-balances-page')}?year={year}")

@@ -5,6 +5,7 @@ from . import ledger_views, views
 urlpatterns = [
     path("quota/balances/", ledger_views.balances_page, name="quota-balances-page"),
     path("quota/ledger/verify/", ledger_views.ledger_verify_page, name="quota-ledger-verify-page"),
+    path("quota/years/<int:year>/close/", ledger_views.quota_year_close_page, name="quota-year-close-page"),
     path("quota/labour-force/", views.labour_force_page, name="labour-force-list-page"),
     path("quota/labour-force/<int:pk>/", views.labour_force_detail_page, name="labour-force-detail-page"),
     path("quota/plans/", views.plan_list_page, name="quota-plan-list-page"),

@@ -217,7 +217,8 @@ def world(
             **reference_world_objects(),  # country, sector, occupation, policy_parameter
             "labour_force_figure": LabourForceFigureFactory(region=region_1, year=2010, period="Q1"),
             "quota_plan": (plan := world_quota_plan(region_1)),
-            "quota_cell": world_quota_ledger(plan, region_1, region_2),
+            "quota_cell": (cell := world_quota_ledger(plan, region_1, region_2)),
+            "quota_year": cell.quota_year,
         },
     )
 

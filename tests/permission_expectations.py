@@ -8,7 +8,7 @@ official 1 works in region 1, official 2 in region 2.
 
 from common.models import AuditEvent, Country, Occupation, PolicyParameter, Region, Sector, User
 from employers.models import Employer
-from quota.models import LabourForceFigure, QuotaCell, QuotaPlan
+from quota.models import LabourForceFigure, QuotaCell, QuotaPlan, QuotaYear
 from tests.common.factories import PASSWORD
 from tests.permissions import (
     ADMINISTRATOR,
@@ -196,5 +196,14 @@ EXPECTATIONS.update(
         ("GET", "/api/v1/quota-balances/{id}/"): Expect(
             outcomes=everyone(ALLOW, administrator=FORBIDDEN), target="quota_cell"
         ),
+        ("GET", "/api/v1/quota-years/"): Expect(
+            outcomes=everyone(ALLOW, administrator=FORBIDDEN),
+            scope=lambda user: QuotaYear.objects.all(),
+            row_key="year",
+        ),
+        ("GET", "/api/v1/quota-years/{year}/"): Expect(
+            outcomes=everyone(ALLOW, administrator=FORBIDDEN), target="quota_year"
+        ),
+        ("POST", "/api/v1/quota-years/{year}/close/"): Expect(outcomes=only(ALLOW, MINISTRY), target="quota_year"),
     }
 )
