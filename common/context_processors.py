@@ -19,7 +19,7 @@ def role_entries(user) -> list[dict]:
 def navigation(request):
     """Links of the header navigation: Home, then the entries of the user's role (common.registry)."""
     items = [{"key": "home", "label": _("Home"), "url": reverse("home")}]
-    context = {"site_name": _("Kvota"), "languages": settings.LANGUAGES}
+    context = {"brand_name": _("Kvota"), "languages": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         items += role_entries(user)

@@ -86,3 +86,10 @@ def test_nul_byte_in_a_page_query_is_a_400_page(client):
     response = client.get("/?next=%00")
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+def test_the_brand_is_kvota_on_the_login_page_too(client):
+    # Django's LoginView puts the request's host in `site_name`: the header must not show it.
+    content = client.get("/accounts/login/").content.decode()
+    assert '<a class="brand" href="/">Kvota</a>' in content
+    assert "<title>Log in · Kvota</title>" in content
