@@ -12,10 +12,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import Region
+from common.models import Country, Region
 
 from .calculation import CATEGORIES
-from .querysets import LabourForceFigureQuerySet, QuotaCellQuerySet, QuotaPlanQuerySet
+from .querysets import (
+    LabourForceFigureQuerySet,
+    PriorityProjectQuerySet,
+    QuotaCellQuerySet,
+    QuotaPlanQuerySet,
+)
 
 #: The code that stands for the whole country in files and the API (a national figure has no region).
 NATIONAL_CODE = "KZ"
@@ -160,10 +165,15 @@ def period_bounds(year: int, period: str) -> tuple[date, date]:
 
 
 class PlanStatus(models.TextChoices):
-    """Where a plan is in its lifecycle (DOMAIN §3 step 6); proposed, approved and returned come with Step 5."""
+    """Where a plan is in its lifecycle (DOMAIN §3 step 6): draft → computed → proposed → approved. A proposed plan
+    that is returned goes back to draft (with the reason on the plan and in the audit trail): there is no separate
+    "returned" status, because a returned plan behaves exactly as a draft. The allowed transitions and who may make
+    them are in quota/workflow.py."""
 
     DRAFT = "draft", _("Draft")
     COMPUTED = "computed", _("Computed")
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
 
 
 class QuotaPlan(models.Model):
@@ -175,13 +185,20 @@ class QuotaPlan(models.Model):
     computed; any change returns a computed plan to draft and clears its result. Computing stores the result
     (`PlanCell` rows and the fields below) and a `computation_snapshot` of every input and policy version used.
     The rate, threshold, seasonal switch and default category shares come from the policy in force on 1 January of
-    the plan year (DOMAIN §9). Later steps add proposed / approved / returned to `Status`.
+    the plan year (DOMAIN §9). Project reserves (`ProjectReserve`) and country caps (`CountryCap`) are inputs too.
+
+    A computed plan that breaks the managers/specialists rule is either fixed (the fix is applied to the stored
+    cells) or overridden with a reason by one ministry official and confirmed by another. It is then proposed (its
+    inputs frozen) and approved by a ministry official other than the proposer — approval opens the year's quota
+    ledger — or returned to draft with a reason. An approved plan never changes (quota/workflow.py).
     """
 
     Status = PlanStatus
 
     #: Statuses whose inputs may still change.
     EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.COMPUTED})
+    #: Statuses that carry a computed result.
+    WITH_RESULT = frozenset({PlanStatus.COMPUTED, PlanStatus.PROPOSED, PlanStatus.APPROVED})
 
     year = models.PositiveSmallIntegerField(_("quota year"), unique=True)
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -215,6 +232,67 @@ class QuotaPlan(models.Model):
         verbose_name=_("computed by"),
     )
     computation_snapshot = models.JSONField(_("computation snapshot"), null=True, blank=True)
+
+    # Remedies for a broken managers/specialists rule (DOMAIN §3 step 4); cleared by every new computation.
+    fix_applied_at = models.DateTimeField(_("fix applied at"), null=True, blank=True)
+    fix_applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fix applied by"),
+    )
+    override_reason = models.TextField(_("reason for the override"), blank=True)
+    overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overridden by"),
+    )
+    override_confirmed_at = models.DateTimeField(_("override confirmed at"), null=True, blank=True)
+    override_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("override confirmed by"),
+    )
+
+    # The lifecycle (quota/workflow.py).
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    # The last return to draft, shown on the plan until it is proposed again (every return is in the audit trail).
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("returned by"),
+    )
+    return_reason = models.TextField(_("reason for the return"), blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -253,6 +331,26 @@ class QuotaPlan(models.Model):
                 ),
                 name="quota_plan_result_iff_computed",
             ),
+            # Proposed and approved plans name who proposed them; approved ones who approved them.
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "computed"])
+                | models.Q(proposed_at__isnull=False, proposed_by__isnull=False),
+                name="quota_plan_proposed_has_proposer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(approved_at__isnull=False, approved_by__isnull=False),
+                name="quota_plan_approved_has_approver",
+            ),
+            # Four eyes (DOMAIN §3 steps 4 and 6), held by the database as well as by the services.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("proposed_by")),
+                name="quota_plan_approver_is_not_proposer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(override_confirmed_by__isnull=True)
+                | (models.Q(overridden_by__isnull=False) & ~models.Q(override_confirmed_by=models.F("overridden_by"))),
+                name="quota_plan_override_confirmed_by_another",
+            ),
         ]
 
     def __str__(self):
@@ -269,7 +367,31 @@ class QuotaPlan(models.Model):
 
     @property
     def is_computed(self) -> bool:
-        return self.status == self.Status.COMPUTED
+        """The plan carries a computed result (computed, proposed or approved)."""
+        return self.status in self.WITH_RESULT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def managers_specialists(self) -> dict | None:
+        """The managers/specialists rule's stored result (None before a computation)."""
+        return (self.rule_results or {}).get("managers_specialists")
+
+    @property
+    def is_flagged(self) -> bool:
+        """The managers/specialists rule fails on the stored cells (a fix applied makes it pass)."""
+        rule = self.managers_specialists
+        return bool(rule and rule.get("flagged"))
+
+    @property
+    def override_pending(self) -> bool:
+        return bool(self.overridden_at) and not self.override_confirmed_at
+
+    @property
+    def override_confirmed(self) -> bool:
+        return bool(self.overridden_at and self.override_confirmed_at)
 
 
 class PlanDemand(models.Model):
@@ -317,6 +439,139 @@ class PlanCell(models.Model):
 
     def __str__(self):
         return f"{self.plan.year} {self.region.code}/{self.category}: {self.places}"
+
+
+class ProjectMode(models.TextChoices):
+    """How a priority project uses the quota (DOMAIN §3 step 2)."""
+
+    RESERVE = "reserve", _("Reserve — places set aside in each plan")
+    EXEMPT = "exempt", _("Exempt — its listed staff need no permit")
+
+
+class PriorityProject(models.Model):
+    """A priority investment project (DOMAIN §3 step 2): it persists across years; each plan gives it its own
+    numbers. In *reserve* mode a plan sets places aside for it in a region and category (`ProjectReserve`), drawn
+    only by applications that name the project; in *exempt* mode its listed staff need no permit and use no quota
+    (the staff list comes with a later step). The `code` keys the project's cells in the quota ledger, so it never
+    changes once created."""
+
+    Mode = ProjectMode
+
+    code = models.SlugField(
+        _("code"),
+        max_length=64,
+        unique=True,
+        help_text=_("A short permanent key, e.g. atyrau-refinery: lower-case letters, digits and hyphens."),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    operator = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        related_name="priority_projects",
+        verbose_name=_("operator"),
+        help_text=_("The employer that operates the project."),
+    )
+    mode = models.CharField(_("mode"), max_length=10, choices=ProjectMode.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = PriorityProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("priority project")
+        verbose_name_plural = _("priority projects")
+        ordering = ["name", "code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(mode__in=ProjectMode.values), name="priority_project_mode_known"),
+            models.CheckConstraint(condition=~models.Q(code=""), name="priority_project_code_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.mode == ProjectMode.EXEMPT
+
+    def as_record(self) -> dict:
+        """The values an audit event stores before and after a change."""
+        return {"code": self.code, "name": self.name, "operator_id": self.operator_id, "mode": self.mode}
+
+
+class ProjectReserve(models.Model):
+    """Places a plan sets aside for a priority project in reserve mode, in one region and category (DOMAIN §3 step
+    2). Σ reserves ≤ ceiling; the regional pool is the ceiling less the reserves. An input of the plan: editable while
+    it is a draft or computed, frozen once proposed; approval opens one ledger cell per reserve."""
+
+    plan = models.ForeignKey(
+        QuotaPlan, on_delete=models.CASCADE, related_name="project_reserves", verbose_name=_("plan")
+    )
+    project = models.ForeignKey(
+        PriorityProject, on_delete=models.PROTECT, related_name="reserves", verbose_name=_("priority project")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    category = models.CharField(_("category"), max_length=1, choices=QuotaCategory.choices)
+    places = models.PositiveIntegerField(_("places"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("project reserve")
+        verbose_name_plural = _("project reserves")
+        ordering = ["project__code", "region__code", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "project", "region", "category"], name="project_reserve_one_per_cell"
+            ),
+            models.CheckConstraint(condition=models.Q(places__gt=0), name="project_reserve_places_positive"),
+            models.CheckConstraint(
+                condition=models.Q(category__in=list(CATEGORIES)), name="project_reserve_category_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.year} {self.project.code} {self.region.code}/{self.category}: {self.places}"
+
+    def as_record(self) -> dict:
+        return {
+            "id": self.pk,
+            "project": self.project.code,
+            "region": self.region.code,
+            "category": self.category,
+            "places": self.places,
+        }
+
+
+class CountryCap(models.Model):
+    """A cap on the permits of one country's citizens across all regions for the plan's year (DOMAIN §3 step 5),
+    e.g. under a bilateral temporary-labour agreement. A cap lies inside the total, it is not an addition. An input
+    of the plan like the reserves; approval opens one ledger cell per cap."""
+
+    plan = models.ForeignKey(QuotaPlan, on_delete=models.CASCADE, related_name="country_caps", verbose_name=_("plan"))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    places = models.PositiveIntegerField(_("places"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("country cap")
+        verbose_name_plural = _("country caps")
+        ordering = ["country__alpha_2"]
+        constraints = [models.UniqueConstraint(fields=["plan", "country"], name="country_cap_one_per_country")]
+
+    def __str__(self):
+        return f"{self.plan.year} {self.country.alpha_2}: {self.places}"
+
+    def as_record(self) -> dict:
+        return {"id": self.pk, "country": self.country.alpha_2, "places": self.places}
 
 
 # ---------------------------------------------------------------------------------------------

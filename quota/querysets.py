@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from common.roles import AUDITOR, DOMAIN_ROLES, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
+from common.roles import AUDITOR, DOMAIN_ROLES, EMPLOYER, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
 
 #: Who reads labour-force statistics and draft or computed plans (DOMAIN §10 "Quota data"): ministry officials
 #: write them, regional officials and auditors read them whole (national data, not tied to one region).
@@ -33,8 +33,23 @@ class LabourForceFigureQuerySet(models.QuerySet):
 
 class QuotaPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Draft and computed plans: ministry officials, regional officials and auditors (DOMAIN §10). Employers will
-        see approved numbers only, once plans can be approved."""
+        """Every plan for ministry officials, regional officials and auditors; approved plans only for employers
+        (DOMAIN §10: "employers see only approved numbers and balances"); none for administrators."""
+        role = user_role(user)
+        if role in QUOTA_DATA_READERS:
+            return self
+        if role == EMPLOYER:
+            return self.approved()
+        return self.none()
+
+    def approved(self):
+        return self.filter(status=self.model.Status.APPROVED)
+
+
+class PriorityProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Priority projects are quota data: written by ministry officials, read by regional officials and auditors
+        (DOMAIN §10); employers and administrators see none."""
         return self if user_role(user) in QUOTA_DATA_READERS else self.none()
 
 

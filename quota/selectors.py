@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from common.models import Region
+from common.models import AuditEvent, Region
 
 from .calculation import CATEGORIES
-from .models import LabourForceFigure, QuotaPlan
+from .models import CountryCap, LabourForceFigure, PriorityProject, ProjectReserve, QuotaPlan
 
 
 def labour_force_list(*, user):
@@ -41,8 +41,41 @@ def regional_labour_force(*, year: int, regions: Iterable[Region]) -> dict[str, 
 # Quota plans
 # ---------------------------------------------------------------------------------------------------------------------
 def quota_plan_list(*, user):
-    """Plans visible to `user` (newest year first)."""
-    return QuotaPlan.objects.visible_to(user).select_related("created_by", "computed_by")
+    """Plans visible to `user` (newest year first): every plan for quota-data readers, approved ones for employers."""
+    return QuotaPlan.objects.visible_to(user).select_related(
+        "created_by",
+        "computed_by",
+        "fix_applied_by",
+        "overridden_by",
+        "override_confirmed_by",
+        "proposed_by",
+        "approved_by",
+        "returned_by",
+    )
+
+
+def published_plans(*, user):
+    """The approved plans `user` may read (DOMAIN §10 "Quota data": every signed-in role but administrators)."""
+    return QuotaPlan.objects.visible_to(user).approved().select_related("approved_by")
+
+
+def plan_reserves(plan: QuotaPlan):
+    """A plan's project reserves with their project and region."""
+    return ProjectReserve.objects.filter(plan=plan).select_related("project", "project__operator", "region")
+
+
+def plan_country_caps(plan: QuotaPlan):
+    return CountryCap.objects.filter(plan=plan).select_related("country")
+
+
+def priority_project_list(*, user):
+    return PriorityProject.objects.visible_to(user).select_related("operator")
+
+
+def plan_history(plan: QuotaPlan):
+    """Every audit event of the plan, oldest first: creation, inputs, computations, fixes, overrides, proposals,
+    returns, approval (its reserves and caps are recorded on the plan too)."""
+    return AuditEvent.objects.for_object(plan).select_related("actor").order_by("sequence")
 
 
 @dataclass(frozen=True)
@@ -93,6 +126,34 @@ def plan_result_table(plan: QuotaPlan) -> PlanTable | None:
     cells = list(plan.cells.select_related("region"))
     regions = {cell.region_id: cell.region for cell in cells}
     return _table(regions.values(), {(cell.region_id, cell.category): cell.places for cell in cells})
+
+
+def plan_reserve_totals(plan: QuotaPlan) -> list[int]:
+    """Places reserved for priority projects per category 1, 2, 3, 4, S."""
+    totals = dict.fromkeys(CATEGORIES, 0)
+    for category, places in ProjectReserve.objects.filter(plan=plan).values_list("category", "places"):
+        totals[category] += places
+    return [totals[category] for category in CATEGORIES]
+
+
+@dataclass(frozen=True)
+class RegionBar:
+    """One bar of the chart by region: its places and the bar's length in the chart's units (0-100)."""
+
+    region: Region
+    places: int
+    length: int
+
+
+def plan_region_bars(table: PlanTable | None) -> list[RegionBar]:
+    """Bars for the places of each region, the longest region at 100 (for an SVG chart without inline styles)."""
+    if table is None:
+        return []
+    longest = max((total for _region, _cells, total in table.rows), default=0)
+    return [
+        RegionBar(region=region, places=total, length=round(100 * total / longest) if longest else 0)
+        for region, _cells, total in table.rows
+    ]
 
 
 def plan_national_labour_force(plan: QuotaPlan) -> dict | None:

@@ -7,8 +7,10 @@ transaction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,16 +24,37 @@ from common.models import Region
 from common.policy import P, policy_reference, policy_value
 from common.roles import MINISTRY_OFFICIAL, user_role
 
-from .calculation import CATEGORIES, LABOUR_FORCE_MISSING, CalculationError, compute_plan
+from . import workflow
+from .calculation import (
+    CATEGORIES,
+    LABOUR_FORCE_MISSING,
+    NO_FIX_EXISTS,
+    CalculationError,
+    compute_plan,
+    managers_specialists_fix,
+)
 from .imports import (
     FIRST_STATISTICS_YEAR,
     MAX_PERSONS,
+    MAX_PLACES,
     MAX_SOURCE_LENGTH,
     FigureRow,
     parse_demand,
     parse_labour_force,
 )
-from .models import LabourForceFigure, PlanCell, PlanDemand, QuotaPlan
+from .ledger import CellOpening, ledger_open
+from .models import (
+    CellKind,
+    CountryCap,
+    LabourForceFigure,
+    PlanCell,
+    PlanDemand,
+    PriorityProject,
+    ProjectMode,
+    ProjectReserve,
+    QuotaPlan,
+    QuotaYear,
+)
 from .selectors import national_labour_force, regional_labour_force
 
 SHIPPED_LABOUR_FORCE = Path(__file__).resolve().parent / "data" / "labour_force.csv"
@@ -232,11 +255,52 @@ def labour_force_load_shipped(*, path: Path | None = None) -> LabourForceImportR
 CODE_PLAN_EXISTS = "plan_exists"
 CODE_PLAN_NOT_EDITABLE = "plan_not_editable"
 CODE_NATIONAL_LABOUR_FORCE_MISSING = "national_labour_force_missing"
+CODE_PLAN_APPROVED = workflow.REFUSED_APPROVED
+CODE_INVALID_TRANSITION = workflow.REFUSED_STATUS
+CODE_SAME_OFFICIAL = workflow.REFUSED_SAME_OFFICIAL
+CODE_NOT_FLAGGED = "not_flagged"
+CODE_NO_FIX_EXISTS = NO_FIX_EXISTS
+CODE_OVERRIDE_EXISTS = "override_exists"
+CODE_NO_OVERRIDE = "no_override"
+CODE_OVERRIDE_CONFIRMED = "override_already_confirmed"
+CODE_RULES_NOT_MET = "rules_not_met"
+CODE_QUOTA_YEAR_EXISTS = "quota_year_exists"
+CODE_PROJECT_EXEMPT = "project_exempt"
 
 FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 2000, 2100
+MAX_REASON_LENGTH = 2000
 
 MESSAGE_PLAN_EXISTS = _("There is already a quota plan for %(year)s: open it and revise its inputs.")
 MESSAGE_PLAN_NOT_EDITABLE = _("The plan for %(year)s is %(status)s: its inputs can no longer change.")
+MESSAGE_PLAN_APPROVED = _(
+    "The plan for %(year)s is approved and can no longer change: every change is an amendment of the year's quota."
+)
+MESSAGE_INVALID_TRANSITION = _("The plan for %(year)s is %(status)s: it cannot be %(step)s now.")
+MESSAGE_SAME_OFFICIAL_APPROVE = _(
+    "You proposed this plan: another ministry official must approve it (four eyes, DOMAIN §3)."
+)
+MESSAGE_SAME_OFFICIAL_OVERRIDE = _(
+    "You recorded this override: another ministry official must confirm it (four eyes, DOMAIN §3)."
+)
+MESSAGE_NOT_FLAGGED = _("The plan meets the managers/specialists rule: there is nothing to fix or override.")
+MESSAGE_OVERRIDE_EXISTS = _(
+    "An override is already recorded on this plan; recompute the plan to record a different one."
+)
+MESSAGE_NO_OVERRIDE = _("No override is recorded on this plan: there is nothing to confirm.")
+MESSAGE_OVERRIDE_CONFIRMED = _("The override of this plan is already confirmed.")
+MESSAGE_RULES_NOT_MET = _(
+    "The plan cannot be proposed: %(rules)s not met. Apply the fix, or record an override and have another ministry "
+    "official confirm it."
+)
+MESSAGE_OVERRIDE_NOT_CONFIRMED = _(
+    "The plan cannot be proposed: its override of the managers/specialists rule awaits confirmation by another "
+    "ministry official."
+)
+MESSAGE_QUOTA_YEAR_EXISTS = _(
+    "The quota ledger of %(year)s is already open: a year has one approved plan, changed only by amendments."
+)
+MESSAGE_REASON_REQUIRED_FOR = _("Give the reason.")
+MESSAGE_REASON_TOO_LONG = _("The reason is longer than %(limit)s characters.")
 MESSAGE_PLAN_YEAR = _("Enter a quota year from %(first)s to %(last)s.")
 MESSAGE_STATISTICS_YEAR = _("The statistics year must be from %(first)s to the plan year %(year)s.")
 MESSAGE_OFFICIAL_FIGURE_EXISTS = _(
@@ -252,9 +316,25 @@ MESSAGE_FALLBACK_LABOUR_FORCE_MISSING = _(
     "There is no accepted demand, and the labour-force fallback is refused: the statistics year %(year)s has no "
     "labour-force figure for %(regions)s. Import the figures or enter demand."
 )
+MESSAGE_EXEMPT_RESERVES = _(
+    "Priority projects in exempt mode use no quota, so they have no reserves: remove the reserves of %(projects)s."
+)
+
+#: How a refused step is named in messages.
+STEP_NAMES = {
+    "change_inputs": _("changed"),
+    "compute": _("computed"),
+    "apply_fix": _("fixed"),
+    "override": _("overridden"),
+    "confirm_override": _("confirmed"),
+    "propose": _("proposed"),
+    "approve": _("approved"),
+    "return": _("returned"),
+}
 
 #: Inputs of a plan that quota_plan_update may change (the year is the plan's identity).
 PLAN_INPUT_FIELDS = ("statistics_year", "entered_labour_force", "entered_labour_force_source")
+#: A plan's result and its remedies: cleared when the plan returns to draft (and by each new computation).
 _RESULT_DEFAULTS = {
     "ceiling": None,
     "pool": None,
@@ -267,6 +347,13 @@ _RESULT_DEFAULTS = {
     "computed_at": None,
     "computed_by": None,
     "computation_snapshot": None,
+    "fix_applied_at": None,
+    "fix_applied_by": None,
+    "override_reason": "",
+    "overridden_at": None,
+    "overridden_by": None,
+    "override_confirmed_at": None,
+    "override_confirmed_by": None,
 }
 
 
@@ -276,6 +363,45 @@ def _plan_inputs(plan: QuotaPlan) -> dict:
         "statistics_year": plan.statistics_year,
         "entered_labour_force": plan.entered_labour_force,
         "entered_labour_force_source": plan.entered_labour_force_source,
+    }
+
+
+def _reserve_rows(plan: QuotaPlan) -> list[dict]:
+    reserves = plan.project_reserves.select_related("project", "region").order_by(
+        "project__code", "region__code", "category"
+    )
+    return [{**reserve.as_record(), "mode": reserve.project.mode} for reserve in reserves]
+
+
+def _cap_rows(plan: QuotaPlan) -> dict[str, int]:
+    return {cap.country.alpha_2: cap.places for cap in plan.country_caps.select_related("country")}
+
+
+def _plan_record(plan: QuotaPlan) -> dict:
+    """What every workflow event stores (DOMAIN §0: a decision keeps what it was based on): the plan's inputs —
+    figures, demand total, reserves, caps — the policy versions of its computation and its result's key numbers."""
+    snapshot = plan.computation_snapshot or {}
+    return {
+        "status": plan.status,
+        "inputs": {
+            **_plan_inputs(plan),
+            "national_labour_force": (snapshot.get("inputs") or {}).get("national_labour_force"),
+            "demand_total": sum(row.places for row in plan.demand_rows.all()),
+            "reserves": _reserve_rows(plan),
+            "country_caps": _cap_rows(plan),
+        },
+        "policy_periods": {name: ref["period_id"] for name, ref in (snapshot.get("policy") or {}).items()},
+        "result": None
+        if plan.ceiling is None
+        else {
+            "ceiling": plan.ceiling,
+            "pool": plan.pool,
+            "national_headroom": plan.national_headroom,
+            "share": f"{plan.share_numerator}/{plan.share_denominator}",
+            "flagged": plan.is_flagged,
+            "fix_applied": plan.fix_applied_at is not None,
+            "override_confirmed": plan.override_confirmed,
+        },
     }
 
 
@@ -308,26 +434,74 @@ def _check_plan_inputs(plan: QuotaPlan) -> None:
         raise ValidationError(errors)
 
 
-def _lock_editable(plan: QuotaPlan) -> QuotaPlan:
-    """The plan's row, locked; refused unless its inputs may still change (draft or computed)."""
-    plan = QuotaPlan.objects.select_for_update().get(pk=plan.pk)
-    if not plan.is_editable:
-        raise DomainError(
-            MESSAGE_PLAN_NOT_EDITABLE % {"year": plan.year, "status": plan.get_status_display()},
-            code=CODE_PLAN_NOT_EDITABLE,
+def _refused(code: str, plan: QuotaPlan, step: str) -> Exception:
+    """A workflow refusal (quota.workflow.refusal) as the exception the API and pages answer with."""
+    if code == workflow.REFUSED_ROLE:
+        return PermissionDenied(MESSAGE_MINISTRY_ONLY)
+    if code == workflow.REFUSED_APPROVED:
+        return DomainError(MESSAGE_PLAN_APPROVED % {"year": plan.year}, code=CODE_PLAN_APPROVED)
+    if code == workflow.REFUSED_SAME_OFFICIAL:
+        message = MESSAGE_SAME_OFFICIAL_APPROVE if step == "approve" else MESSAGE_SAME_OFFICIAL_OVERRIDE
+        return DomainError(message, code=CODE_SAME_OFFICIAL)
+    status = plan.get_status_display()
+    if step in ("change_inputs", "compute"):
+        return DomainError(
+            MESSAGE_PLAN_NOT_EDITABLE % {"year": plan.year, "status": status}, code=CODE_PLAN_NOT_EDITABLE
         )
+    return DomainError(
+        MESSAGE_INVALID_TRANSITION % {"year": plan.year, "status": status, "step": STEP_NAMES[step]},
+        code=CODE_INVALID_TRANSITION,
+    )
+
+
+def _lock_for(plan: QuotaPlan, step: str, actor) -> QuotaPlan:
+    """The plan's row, locked for the rest of the transaction, once quota.workflow allows `step` by `actor` from its
+    current status (four eyes included); refused otherwise. Every write on a plan and its inputs starts here, so an
+    approved plan refuses them all (409 plan_approved)."""
+    plan = QuotaPlan.objects.select_for_update().get(pk=plan.pk)
+    actor = _user(actor)
+    transition = workflow.transition(step)
+    earlier = getattr(plan, f"{transition.other_than}_id") if transition.other_than else None
+    code = workflow.refusal(
+        step,
+        status=plan.status,
+        role=user_role(actor) if actor is not None else None,
+        actor_id=actor.pk if actor is not None else None,
+        earlier_actor_id=earlier,
+    )
+    if code:
+        raise _refused(code, plan, step)
     return plan
 
 
-def _return_to_draft(plan: QuotaPlan) -> bool:
-    """An input changed: a computed plan goes back to draft and loses its result. True if it was computed."""
-    if plan.status != QuotaPlan.Status.COMPUTED:
-        return False
+def _lock_editable(plan: QuotaPlan, actor=None) -> QuotaPlan:
+    """The plan's row, locked; refused unless its inputs may still change (draft or computed)."""
+    return _lock_for(plan, "change_inputs", actor)
+
+
+def _clear_result(plan: QuotaPlan) -> None:
     PlanCell.objects.filter(plan=plan).delete()
     for name, value in _RESULT_DEFAULTS.items():
         setattr(plan, name, value)
+
+
+def _return_to_draft(plan: QuotaPlan) -> bool:
+    """An input changed: a computed plan goes back to draft and loses its result, fix and override. True if it was
+    computed."""
+    if plan.status != QuotaPlan.Status.COMPUTED:
+        return False
+    _clear_result(plan)
     plan.status = QuotaPlan.Status.DRAFT
     return True
+
+
+def _reason(reason) -> str:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError({"reason": MESSAGE_REASON_REQUIRED_FOR})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError({"reason": MESSAGE_REASON_TOO_LONG % {"limit": MAX_REASON_LENGTH}})
+    return reason
 
 
 @transaction.atomic
@@ -369,7 +543,7 @@ def quota_plan_update(*, plan: QuotaPlan, actor, **changes) -> QuotaPlan:
     unknown = set(changes) - set(PLAN_INPUT_FIELDS)
     if unknown:
         raise TypeError(f"quota_plan_update() cannot change {', '.join(sorted(unknown))}")
-    plan = _lock_editable(plan)
+    plan = _lock_editable(plan, actor)
     before = _plan_inputs(plan)
     for name, value in changes.items():
         setattr(plan, name, value)
@@ -403,8 +577,8 @@ def quota_plan_demand_replace(*, plan: QuotaPlan, file=None, rows=None, filename
     (quota.imports.parse_demand: all or nothing, row by row). Zero cells are not stored. A computed plan returns to
     draft; the change is audited with the table before and after."""
     _require_ministry(actor)
+    plan = _lock_editable(plan, actor)  # a frozen plan refuses before its file is read
     parsed = parse_demand(file=file, rows=rows, day=date(plan.year, 1, 1), year=plan.year)
-    plan = _lock_editable(plan)
     stored = plan.demand_rows.select_related("region")
     before = _demand_table((row.region.code, row.category, row.places) for row in stored)
     after = _demand_table((row.region.code, row.category, row.places) for row in parsed if row.places)
@@ -473,17 +647,18 @@ def _calculation_refused(error: CalculationError, plan: QuotaPlan) -> DomainErro
 
 @transaction.atomic
 def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
-    """Compute a plan (DOMAIN §3 steps 1-4 through quota.calculation.compute_plan) and store the result.
+    """Compute a plan (DOMAIN §3 steps 1-5 through quota.calculation.compute_plan) and store the result.
 
     Inputs: the rate, the managers/specialists threshold, the seasonal switch (and, for the fallback, the default
     category shares) in force on 1 January of the plan year (DOMAIN §9); the national labour force (official figure
-    of the statistics year, else the entered one); the accepted demand over the regions in force on 1 January; with
-    no demand at all, each of those regions' labour force of the statistics year. Project reserves and country caps
-    come with the next step (empty here). Stores the cells, the figures, each rule's result and a snapshot of every
-    input and policy version; the plan becomes computed. A refusal of the maths answers 409 with its code.
+    of the statistics year, else the entered one); the plan's project reserves (Σ ≤ ceiling; the pool is what they
+    leave) and country caps (each within the ceiling); the accepted demand over the regions in force on 1 January;
+    with no demand at all, each of those regions' labour force of the statistics year. Stores the cells, the figures,
+    each rule's result and a snapshot of every input and policy version; the plan becomes computed, and an earlier
+    fix or override is gone with the earlier result. A refusal of the maths answers 409 with its code.
     """
     _require_ministry(actor)
-    plan = _lock_editable(plan)
+    plan = _lock_for(plan, "compute", actor)
     day = plan.relevant_date
     policy = {
         name: policy_reference(name, on=day)
@@ -504,6 +679,12 @@ def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
     regions.update({row.region.code: row.region for row in demand_rows})  # never drop a cell that has demand
     demand = {(code, category): 0 for code in regions for category in CATEGORIES}
     demand.update({(row.region.code, row.category): row.places for row in demand_rows})
+
+    reserves = _reserve_rows(plan)
+    exempt = sorted({r["project"] for r in reserves if r["mode"] == ProjectMode.EXEMPT})
+    if exempt:
+        raise DomainError(MESSAGE_EXEMPT_RESERVES % {"projects": ", ".join(exempt)}, code=CODE_PROJECT_EXEMPT)
+    caps = _cap_rows(plan)
 
     fallback_inputs, regional_input, illustrative = {}, None, []
     if not any(demand.values()):
@@ -529,18 +710,18 @@ def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
         result = compute_plan(
             rate_percent=rate,
             labour_force=labour_force,
-            reserves=(),
+            reserves=[(r["region"], r["category"], r["places"]) for r in reserves],
             demand=demand,
             threshold_percent=threshold,
             seasonal_included=seasonal_included,
-            country_caps=(),
+            country_caps=caps,
             **fallback_inputs,
         )
     except CalculationError as error:
         raise _calculation_refused(error, plan) from error
 
     now = timezone.now()
-    PlanCell.objects.filter(plan=plan).delete()
+    _clear_result(plan)
     PlanCell.objects.bulk_create(
         PlanCell(plan=plan, region=regions[code], category=category, places=places)
         for (code, category), places in result.cells.items()
@@ -559,6 +740,12 @@ def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
             "fix": None if result.fix is None else result.fix.as_dict(),
             "fix_error_code": result.fix_error_code,
             "fix_error_message": result.fix_error_message,
+            "fix_applied": None,
+        },
+        "country_caps_within_ceiling": {
+            "passes": True,
+            "caps": dict(result.country_caps),
+            "ceiling": result.ceiling,
         },
     }
     plan.status = QuotaPlan.Status.COMPUTED
@@ -579,12 +766,13 @@ def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
             "demand": _demand_table((r.region.code, r.category, r.places) for r in demand_rows),
             "demand_total": sum(row.places for row in demand_rows),
             "regional_labour_force": regional_input,
-            "reserves": [],
-            "country_caps": {},
+            "reserves": reserves,
+            "country_caps": caps,
         },
         "policy": policy,
         "illustrative_figures": illustrative,
         "result": result.as_dict(),
+        "fix_applied": None,
     }
     plan.save()
     record_event(
@@ -594,12 +782,482 @@ def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
         after={
             "ceiling": result.ceiling,
             "pool": result.pool,
+            "reserves_total": result.reserves_total,
             "national_headroom": result.national_headroom,
             "method": result.method,
             "flagged": result.flagged,
             "labour_force": national_input,
+            "reserves": reserves,
+            "country_caps": caps,
             "policy_periods": {name: reference["period_id"] for name, reference in policy.items()},
             "illustrative_figures": illustrative,
         },
     )
     return plan
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The managers/specialists rule's remedies (DOMAIN §3 step 4): the fix, or an override confirmed by another official
+# ---------------------------------------------------------------------------------------------------------------------
+def _require_flagged(plan: QuotaPlan) -> dict:
+    rule = plan.managers_specialists
+    if not plan.is_flagged or rule is None:
+        raise DomainError(MESSAGE_NOT_FLAGGED, code=CODE_NOT_FLAGGED)
+    return rule
+
+
+@transaction.atomic
+def quota_plan_apply_fix(*, plan: QuotaPlan, actor) -> QuotaPlan:
+    """Apply the managers/specialists fix to the stored cells (DOMAIN §3 step 4, quota.calculation's
+    `managers_specialists_fix`): keep floor(m × (1 − t) / t) less the places reserved in category 4 (and S when the
+    seasonal switch includes it) in the non-reserved cells of those categories, spread by largest remainder in
+    proportion to their values; the cut places go to national headroom and the share is checked again. The threshold,
+    the switch and the reserves are those of the plan's computation (its snapshot). 409 `no_fix_exists` when the
+    reserves alone exceed the kept total, `not_flagged` when the plan meets the rule."""
+    _require_ministry(actor)
+    plan = _lock_for(plan, "apply_fix", actor)
+    rule = _require_flagged(plan)
+    snapshot = plan.computation_snapshot
+    reserves = [(r["region"], r["category"], r["places"]) for r in snapshot["result"]["reserves"]]
+    cells = list(plan.cells.select_related("region"))
+    try:
+        fix = managers_specialists_fix(
+            cells={(cell.region.code, cell.category): cell.places for cell in cells},
+            reserves=reserves,
+            threshold_percent=Decimal(rule["threshold_percent"]),
+            seasonal_included=rule["seasonal_included"],
+        )
+    except CalculationError as error:
+        raise _calculation_refused(error, plan) from error
+    changed, before_cells, after_cells = [], {}, {}
+    for cell in cells:
+        places = fix.cells[(cell.region.code, cell.category)]
+        if places != cell.places:
+            key = f"{cell.region.code}/{cell.category}"
+            before_cells[key], after_cells[key] = cell.places, places
+            cell.places = places
+            changed.append(cell)
+    PlanCell.objects.bulk_update(changed, ["places"])
+    before = {
+        "cells": before_cells,
+        "national_headroom": plan.national_headroom,
+        "share": f"{plan.share_numerator}/{plan.share_denominator}",
+    }
+    now = timezone.now()
+    applied = {**fix.as_dict(), "applied_at": now.isoformat(), "applied_by": actor.pk, "share_before": rule["share"]}
+    plan.national_headroom += fix.moved_to_headroom
+    plan.share_numerator, plan.share_denominator = fix.share.numerator, fix.share.denominator
+    rule_results = dict(plan.rule_results)
+    rule_results["managers_specialists"] = {
+        **fix.share.as_dict(),
+        "flagged": not fix.share.passes,
+        "fix": rule["fix"],
+        "fix_error_code": None,
+        "fix_error_message": None,
+        "fix_applied": {
+            key: applied[key] for key in ("kept_total", "kept_in_cells", "moved_to_headroom", "share_before")
+        },
+    }
+    cells_total = sum(fix.cells.values())
+    rule_results["cells_sum_to_pool"] = {
+        "passes": cells_total + plan.national_headroom == plan.pool,
+        "cells": cells_total,
+        "national_headroom": plan.national_headroom,
+        "pool": plan.pool,
+    }
+    plan.rule_results = rule_results
+    plan.computation_snapshot = {**snapshot, "fix_applied": applied}
+    plan.fix_applied_at, plan.fix_applied_by = now, actor
+    plan.save()
+    record_event(
+        actor=actor,
+        action="quota_plan.fix_applied",
+        obj=plan,
+        before=before,
+        after={
+            "cells": after_cells,
+            "moved_to_headroom": fix.moved_to_headroom,
+            "kept_total": fix.kept_total,
+            **_plan_record(plan),
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def quota_plan_override(*, plan: QuotaPlan, reason: str, actor) -> QuotaPlan:
+    """Record a reasoned override of the broken managers/specialists rule (DOMAIN §3 step 4). It counts only once a
+    different ministry official confirms it (`quota_plan_confirm_override`); recomputing or changing an input clears
+    it."""
+    _require_ministry(actor)
+    plan = _lock_for(plan, "override", actor)
+    reason = _reason(reason)
+    _require_flagged(plan)
+    if plan.overridden_at is not None:
+        raise DomainError(MESSAGE_OVERRIDE_EXISTS, code=CODE_OVERRIDE_EXISTS)
+    plan.override_reason, plan.overridden_at, plan.overridden_by = reason, timezone.now(), actor
+    plan.save()
+    record_event(actor=actor, action="quota_plan.override_recorded", obj=plan, after=_plan_record(plan), reason=reason)
+    return plan
+
+
+@transaction.atomic
+def quota_plan_confirm_override(*, plan: QuotaPlan, actor) -> QuotaPlan:
+    """Confirm another official's override (four eyes: the official who recorded it cannot, 409 `same_official`)."""
+    _require_ministry(actor)
+    plan = _lock_for(plan, "confirm_override", actor)
+    if plan.overridden_at is None:
+        raise DomainError(MESSAGE_NO_OVERRIDE, code=CODE_NO_OVERRIDE)
+    if plan.override_confirmed_at is not None:
+        raise DomainError(MESSAGE_OVERRIDE_CONFIRMED, code=CODE_OVERRIDE_CONFIRMED)
+    plan.override_confirmed_at, plan.override_confirmed_by = timezone.now(), actor
+    plan.save()
+    record_event(
+        actor=actor,
+        action="quota_plan.override_confirmed",
+        obj=plan,
+        after={**_plan_record(plan), "overridden_by": plan.overridden_by_id},
+        reason=plan.override_reason,
+    )
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The lifecycle (DOMAIN §3 step 6): propose, approve (another official; opens the ledger), return
+# ---------------------------------------------------------------------------------------------------------------------
+def _failing_rules(plan: QuotaPlan) -> list[str]:
+    """The rules that fail on the stored result and are not covered by a confirmed override."""
+    failing = []
+    for name, rule in (plan.rule_results or {}).items():
+        if rule.get("passes", True):
+            continue
+        if name == "managers_specialists" and plan.override_confirmed:
+            continue
+        failing.append(name)
+    return failing
+
+
+@transaction.atomic
+def quota_plan_propose(*, plan: QuotaPlan, actor) -> QuotaPlan:
+    """Propose a computed plan for approval: only when every rule passes or its override is confirmed. Its inputs —
+    figures, demand, project reserves, country caps — are frozen from now on."""
+    _require_ministry(actor)
+    plan = _lock_for(plan, "propose", actor)
+    failing = _failing_rules(plan)
+    if failing:
+        if failing == ["managers_specialists"] and plan.override_pending:
+            raise DomainError(MESSAGE_OVERRIDE_NOT_CONFIRMED, code=CODE_RULES_NOT_MET)
+        raise DomainError(MESSAGE_RULES_NOT_MET % {"rules": ", ".join(failing)}, code=CODE_RULES_NOT_MET)
+    before = {"status": plan.status}
+    plan.status = QuotaPlan.Status.PROPOSED
+    plan.proposed_at, plan.proposed_by = timezone.now(), actor
+    plan.returned_at, plan.returned_by, plan.return_reason = None, None, ""
+    plan.save()
+    record_event(actor=actor, action="quota_plan.proposed", obj=plan, before=before, after=_plan_record(plan))
+    return plan
+
+
+def _ledger_openings(plan: QuotaPlan) -> list[CellOpening]:
+    """The year's ledger cells from the approved plan (DOMAIN §5): every region × category cell of the plan (zero
+    ones too), one cell per project reserve, one per country cap, and the national headroom. Regional cells, reserves
+    and headroom add up to the ceiling; country caps lie inside it."""
+    openings = [
+        CellOpening(CellKind.REGIONAL, cell.places, region_id=cell.region_id, category=cell.category)
+        for cell in plan.cells.order_by("region__code", "category")
+    ]
+    openings += [
+        CellOpening(
+            CellKind.PROJECT,
+            reserve.places,
+            region_id=reserve.region_id,
+            category=reserve.category,
+            project_key=reserve.project.code,
+        )
+        for reserve in plan.project_reserves.select_related("project")
+    ]
+    openings += [
+        CellOpening(CellKind.COUNTRY, cap.places, country=cap.country.alpha_2)
+        for cap in plan.country_caps.select_related("country")
+    ]
+    openings.append(CellOpening(CellKind.HEADROOM, plan.national_headroom))
+    return openings
+
+
+@transaction.atomic
+def quota_plan_approve(*, plan: QuotaPlan, actor) -> QuotaPlan:
+    """Approve a proposed plan: by a ministry official other than its proposer (409 `same_official`). In the same
+    transaction the year's quota ledger opens (quota.ledger.ledger_open) with the plan's cells, project reserves,
+    country caps and national headroom. A year has one approved plan (409 `quota_year_exists`); an approved plan
+    never changes again."""
+    _require_ministry(actor)
+    plan = _lock_for(plan, "approve", actor)
+    if QuotaYear.objects.filter(year=plan.year).exists():
+        raise DomainError(MESSAGE_QUOTA_YEAR_EXISTS % {"year": plan.year}, code=CODE_QUOTA_YEAR_EXISTS)
+    before = {"status": plan.status, "proposed_by": plan.proposed_by_id}
+    plan.status = QuotaPlan.Status.APPROVED
+    plan.approved_at, plan.approved_by = timezone.now(), actor
+    plan.save()
+    openings = _ledger_openings(plan)
+    record_event(
+        actor=actor,
+        action="quota_plan.approved",
+        obj=plan,
+        before=before,
+        after={
+            **_plan_record(plan),
+            "ledger": {
+                "cells": len(openings),
+                "allocated_within_ceiling": sum(o.allocated for o in openings if o.kind != CellKind.COUNTRY),
+            },
+        },
+    )
+    try:
+        with transaction.atomic():
+            ledger_open(year=plan.year, plan=plan, openings=openings, actor=actor, occurred_at=plan.approved_at)
+    except IntegrityError:  # another plan's ledger for the year appeared meanwhile
+        raise DomainError(MESSAGE_QUOTA_YEAR_EXISTS % {"year": plan.year}, code=CODE_QUOTA_YEAR_EXISTS) from None
+    return plan
+
+
+@transaction.atomic
+def quota_plan_return(*, plan: QuotaPlan, reason: str, actor) -> QuotaPlan:
+    """Return a proposed plan to draft with a reason (DOMAIN §3 step 6): its inputs are editable again, its result,
+    fix and override are cleared, and the reason is kept on the plan (until it is proposed again) and in the audit
+    trail."""
+    _require_ministry(actor)
+    plan = _lock_for(plan, "return", actor)
+    reason = _reason(reason)
+    before = _plan_record(plan)
+    _clear_result(plan)
+    plan.status = QuotaPlan.Status.DRAFT
+    plan.proposed_at, plan.proposed_by = None, None
+    plan.returned_at, plan.returned_by, plan.return_reason = timezone.now(), actor, reason
+    plan.save()
+    record_event(
+        actor=actor, action="quota_plan.returned", obj=plan, before=before, after={"status": plan.status}, reason=reason
+    )
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Priority projects (DOMAIN §3 step 2)
+# ---------------------------------------------------------------------------------------------------------------------
+CODE_PROJECT_EXISTS = "project_exists"
+CODE_PROJECT_HAS_RESERVES = "project_has_reserves"
+CODE_PROJECT_RESERVE_EXISTS = "project_reserve_exists"
+CODE_COUNTRY_CAP_EXISTS = "country_cap_exists"
+
+PROJECT_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_PROJECT_CODE, MAX_PROJECT_NAME = 64, 300
+PROJECT_FIELDS = ("name", "operator", "mode")
+
+MESSAGE_PROJECT_CODE = _(
+    "The code is lower-case letters and digits in words joined by single hyphens, at most %(limit)s characters "
+    "(e.g. atyrau-refinery)."
+)
+MESSAGE_PROJECT_NAME = _("Name the project (at most %(limit)s characters).")
+MESSAGE_PROJECT_MODE = _("Choose reserve or exempt.")
+MESSAGE_PROJECT_OPERATOR = _("Choose the employer that operates the project.")
+MESSAGE_PROJECT_EXISTS = _("A priority project with the code %(code)s already exists.")
+MESSAGE_PROJECT_HAS_RESERVES = _(
+    "The project has reserves in the plans of %(years)s, which are not approved yet: remove them before making it "
+    "exempt (an exempt project uses no quota)."
+)
+MESSAGE_PROJECT_EXEMPT_NO_RESERVE = _(
+    "%(project)s is in exempt mode: its listed staff need no permit and use no quota, so it has no reserve."
+)
+MESSAGE_REGION_NOT_IN_PLAN = _("%(region)s is not a region in force on 1 January %(year)s.")
+MESSAGE_UNKNOWN_CATEGORY = _("Choose a category: 1, 2, 3, 4 or S.")
+MESSAGE_PLACES_RANGE = _("Enter a whole number of places from %(minimum)s to %(maximum)s.")
+MESSAGE_PROJECT_RESERVE_EXISTS = _(
+    "The plan already reserves places for %(project)s in %(region)s, category %(category)s: change its places instead."
+)
+MESSAGE_EAEU_COUNTRY = _(
+    "%(country)s is a member of the EAEU: its citizens need no permit, so a cap on them would mean nothing."
+)
+MESSAGE_COUNTRY_CAP_EXISTS = _("The plan already caps %(country)s: change its places instead.")
+
+
+def _check_project(project: PriorityProject) -> None:
+    errors = {}
+    project.code = (project.code or "").strip() if isinstance(project.code, str) else ""
+    if not PROJECT_CODE.fullmatch(project.code) or len(project.code) > MAX_PROJECT_CODE:
+        errors["code"] = MESSAGE_PROJECT_CODE % {"limit": MAX_PROJECT_CODE}
+    project.name = (project.name or "").strip() if isinstance(project.name, str) else ""
+    if not project.name or len(project.name) > MAX_PROJECT_NAME:
+        errors["name"] = MESSAGE_PROJECT_NAME % {"limit": MAX_PROJECT_NAME}
+    if project.mode not in ProjectMode.values:
+        errors["mode"] = MESSAGE_PROJECT_MODE
+    if project.operator_id is None:
+        errors["operator"] = MESSAGE_PROJECT_OPERATOR
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def priority_project_create(*, code: str, name: str, operator, mode: str, actor) -> PriorityProject:
+    """Register a priority project (persists across years; each plan gives it its own numbers)."""
+    _require_ministry(actor)
+    project = PriorityProject(code=code, name=name, operator=operator, mode=mode, created_by=_user(actor))
+    _check_project(project)
+    if PriorityProject.objects.filter(code=project.code).exists():
+        raise DomainError(MESSAGE_PROJECT_EXISTS % {"code": project.code}, code=CODE_PROJECT_EXISTS, field="code")
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError:
+        raise DomainError(
+            MESSAGE_PROJECT_EXISTS % {"code": project.code}, code=CODE_PROJECT_EXISTS, field="code"
+        ) from None
+    record_event(actor=_user(actor), action="priority_project.created", obj=project, after=project.as_record())
+    return project
+
+
+@transaction.atomic
+def priority_project_update(*, project: PriorityProject, actor, **changes) -> PriorityProject:
+    """Change a project's name, operator or mode (its code keys the ledger and never changes). Making it exempt is
+    refused while plans that are not approved yet reserve places for it."""
+    _require_ministry(actor)
+    unknown = set(changes) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"priority_project_update() cannot change {', '.join(sorted(unknown))}")
+    project = PriorityProject.objects.select_for_update().get(pk=project.pk)
+    before = project.as_record()
+    for name, value in changes.items():
+        setattr(project, name, value)
+    _check_project(project)
+    if project.as_record() == before:
+        return project
+    if project.mode == ProjectMode.EXEMPT and before["mode"] != ProjectMode.EXEMPT:
+        years = sorted(
+            set(project.reserves.exclude(plan__status=QuotaPlan.Status.APPROVED).values_list("plan__year", flat=True))
+        )
+        if years:
+            raise DomainError(
+                MESSAGE_PROJECT_HAS_RESERVES % {"years": ", ".join(map(str, years))},
+                code=CODE_PROJECT_HAS_RESERVES,
+                field="mode",
+            )
+    project.save()
+    record_event(
+        actor=_user(actor), action="priority_project.updated", obj=project, before=before, after=project.as_record()
+    )
+    return project
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# A plan's project reserves and country caps: inputs like the demand (a computed plan returns to draft)
+# ---------------------------------------------------------------------------------------------------------------------
+def _places(value, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_PLACES:
+        raise ValidationError({"places": MESSAGE_PLACES_RANGE % {"minimum": minimum, "maximum": MAX_PLACES}})
+    return value
+
+
+def _input_changed(plan: QuotaPlan, *, action: str, actor, before=None, after=None) -> None:
+    """A reserve or a cap changed: a computed plan returns to draft; one audit event on the plan (its history)."""
+    was_computed = _return_to_draft(plan)
+    plan.save()
+    record_event(
+        actor=_user(actor),
+        action=action,
+        obj=plan,
+        before=before,
+        after={**(after or {}), "returned_to_draft": was_computed, "status": plan.status},
+    )
+
+
+@transaction.atomic
+def project_reserve_add(
+    *, plan: QuotaPlan, project: PriorityProject, region: Region, category: str, places: int, actor
+) -> ProjectReserve:
+    """Reserve places of a plan for a priority project in reserve mode, in a region in force on 1 January of the plan
+    year and a category (DOMAIN §3 step 2). Σ reserves ≤ ceiling is checked when the plan is computed."""
+    _require_ministry(actor)
+    plan = _lock_editable(plan, actor)
+    errors = {}
+    if project.is_exempt:
+        errors["project"] = MESSAGE_PROJECT_EXEMPT_NO_RESERVE % {"project": project.code}
+    if not Region.objects.valid_on(plan.relevant_date).filter(pk=region.pk).exists():
+        errors["region"] = MESSAGE_REGION_NOT_IN_PLAN % {"region": region.code, "year": plan.year}
+    if category not in CATEGORIES:
+        errors["category"] = MESSAGE_UNKNOWN_CATEGORY
+    if errors:
+        raise ValidationError(errors)
+    places = _places(places, minimum=1)
+    if ProjectReserve.objects.filter(plan=plan, project=project, region=region, category=category).exists():
+        raise DomainError(
+            MESSAGE_PROJECT_RESERVE_EXISTS % {"project": project.code, "region": region.code, "category": category},
+            code=CODE_PROJECT_RESERVE_EXISTS,
+        )
+    reserve = ProjectReserve.objects.create(plan=plan, project=project, region=region, category=category, places=places)
+    _input_changed(plan, action="quota_plan.project_reserve_added", actor=actor, after=reserve.as_record())
+    return reserve
+
+
+@transaction.atomic
+def project_reserve_change(*, reserve: ProjectReserve, places: int, actor) -> ProjectReserve:
+    _require_ministry(actor)
+    _lock_editable(reserve.plan, actor)
+    reserve = ProjectReserve.objects.select_related("plan", "project", "region").get(pk=reserve.pk)
+    places = _places(places, minimum=1)
+    if places == reserve.places:
+        return reserve
+    before = reserve.as_record()
+    reserve.places = places
+    reserve.save(update_fields=["places", "updated_at"])
+    _input_changed(
+        reserve.plan, action="quota_plan.project_reserve_changed", actor=actor, before=before, after=reserve.as_record()
+    )
+    return reserve
+
+
+@transaction.atomic
+def project_reserve_remove(*, reserve: ProjectReserve, actor) -> None:
+    _require_ministry(actor)
+    plan = _lock_editable(reserve.plan, actor)
+    reserve = ProjectReserve.objects.select_related("project", "region").get(pk=reserve.pk)
+    before = reserve.as_record()
+    reserve.delete()
+    _input_changed(plan, action="quota_plan.project_reserve_removed", actor=actor, before=before)
+
+
+@transaction.atomic
+def country_cap_add(*, plan: QuotaPlan, country, places: int, actor) -> CountryCap:
+    """Cap the permits of one country's citizens across all regions for the plan's year (DOMAIN §3 step 5). A cap of
+    zero admits none; EAEU members need no permit and get no cap. Caps within the ceiling are checked on compute."""
+    _require_ministry(actor)
+    plan = _lock_editable(plan, actor)
+    if country.eaeu_member:
+        raise ValidationError({"country": MESSAGE_EAEU_COUNTRY % {"country": country.alpha_2}})
+    places = _places(places, minimum=0)
+    if CountryCap.objects.filter(plan=plan, country=country).exists():
+        raise DomainError(MESSAGE_COUNTRY_CAP_EXISTS % {"country": country.alpha_2}, code=CODE_COUNTRY_CAP_EXISTS)
+    cap = CountryCap.objects.create(plan=plan, country=country, places=places)
+    _input_changed(plan, action="quota_plan.country_cap_added", actor=actor, after=cap.as_record())
+    return cap
+
+
+@transaction.atomic
+def country_cap_change(*, cap: CountryCap, places: int, actor) -> CountryCap:
+    _require_ministry(actor)
+    _lock_editable(cap.plan, actor)
+    cap = CountryCap.objects.select_related("plan", "country").get(pk=cap.pk)
+    places = _places(places, minimum=0)
+    if places == cap.places:
+        return cap
+    before = cap.as_record()
+    cap.places = places
+    cap.save(update_fields=["places", "updated_at"])
+    _input_changed(cap.plan, action="quota_plan.country_cap_changed", actor=actor, before=before, after=cap.as_record())
+    return cap
+
+
+@transaction.atomic
+def country_cap_remove(*, cap: CountryCap, actor) -> None:
+    _require_ministry(actor)
+    plan = _lock_editable(cap.plan, actor)
+    cap = CountryCap.objects.select_related("country").get(pk=cap.pk)
+    before = cap.as_record()
+    cap.delete()
+    _input_changed(plan, action="quota_plan.country_cap_removed", actor=actor, before=before)

@@ -4,7 +4,7 @@ from datetime import date
 
 import factory
 
-from quota.models import LabourForceFigure, PlanDemand, QuotaPlan
+from quota.models import CountryCap, LabourForceFigure, PlanDemand, PriorityProject, ProjectReserve, QuotaPlan
 from tests.common.factories import RegionFactory
 
 
@@ -73,5 +73,46 @@ def world_quota_plan(region) -> QuotaPlan:
     """The permission matrix's plan: 2012, an entered national labour force, demand of 100 places in `region`.
     (Computing it needs the quota policy: tests/permission_expectations.py creates it per call.)"""
     plan = QuotaPlanFactory(year=2012, entered_labour_force=1_000_000)
+    PlanDemand.objects.create(plan=plan, region=region, category="3", places=100)
+    return plan
+
+
+class PriorityProjectFactory(factory.django.DjangoModelFactory):
+    """`PriorityProjectFactory(operator=employer)`: a project in reserve mode."""
+
+    class Meta:
+        model = PriorityProject
+
+    code = factory.Sequence(lambda n: f"project-{n}")
+    name = factory.Sequence(lambda n: f"Priority project {n}")
+    mode = PriorityProject.Mode.RESERVE
+
+
+def china():
+    """A country outside the EAEU (its citizens need a permit, so it may have a cap)."""
+    from common.models import Country
+    from tests.common.reference_factories import make_country
+
+    return Country.objects.filter(alpha_2="CN").first() or make_country(
+        "CN", "CHN", "156", "China", eaeu_member=False, name_ru="Китай", name_kk="Қытай"
+    )
+
+
+def world_plan_inputs(plan, region, operator) -> dict:
+    """The permission matrix's priority project, and a reserve and a country cap on the world's plan."""
+    project = PriorityProjectFactory(code="world-refinery", name="World refinery", operator=operator)
+    return {
+        "priority_project": project,
+        "project_reserve": ProjectReserve.objects.create(
+            plan=plan, project=project, region=region, category="3", places=10
+        ),
+        "country_cap": CountryCap.objects.create(plan=plan, country=china(), places=50),
+    }
+
+
+def world_next_plan(region) -> QuotaPlan:
+    """The permission matrix's plan for approval: 2013 (no ledger yet), demand of 100 places in `region`, a draft;
+    tests/permission_expectations.py computes and proposes it inside each role's rolled-back savepoint."""
+    plan = QuotaPlanFactory(year=2013, entered_labour_force=1_000_000)
     PlanDemand.objects.create(plan=plan, region=region, category="3", places=100)
     return plan
