@@ -7,7 +7,13 @@ from common.api.reference_views import CountryViewSet, OccupationViewSet, Policy
 from common.api.views import RegionViewSet, UserViewSet
 from employers.api.views import EmployerViewSet
 from quota.api.balances import QuotaBalanceViewSet
-from quota.api.views import LabourForceFigureViewSet, QuotaPlanViewSet
+from quota.api.views import (
+    CountryCapViewSet,
+    LabourForceFigureViewSet,
+    PriorityProjectViewSet,
+    ProjectReserveViewSet,
+    QuotaPlanViewSet,
+)
 from quota.api.years import QuotaYearViewSet
 
 router = SimpleRouter()
@@ -23,3 +29,6 @@ router.register("labour-force", LabourForceFigureViewSet, basename="labour-force
 router.register("quota-plans", QuotaPlanViewSet, basename="quota-plan")
 router.register("quota-balances", QuotaBalanceViewSet, basename="quota-balance")
 router.register("quota-years", QuotaYearViewSet, basename="quota-year")
+router.register("priority-projects", PriorityProjectViewSet, basename="priority-project")
+router.register(r"quota-plans/(?P<plan_id>[0-9]+)/project-reserves", ProjectReserveViewSet, basename="project-reserve")
+router.register(r"quota-plans/(?P<plan_id>[0-9]+)/country-caps", CountryCapViewSet, basename="country-cap")

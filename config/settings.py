@@ -254,6 +254,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: name each choice set's enum, or drf-spectacular warns of a collision.
+    "ENUM_NAME_OVERRIDES": {
+        "LabourForceFigureStatusEnum": "quota.models.FigureStatus",
+        "QuotaPlanStatusEnum": "quota.models.PlanStatus",
+    },
 }
 
 # ---------------------------------------------------------------------------------------------

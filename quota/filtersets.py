@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import NATIONAL_CODE, LabourForceFigure
+from .models import NATIONAL_CODE, LabourForceFigure, QuotaPlan
 
 
 class LabourForceFilterSet(django_filters.FilterSet):
@@ -18,3 +18,11 @@ class LabourForceFilterSet(django_filters.FilterSet):
         if code == NATIONAL_CODE:
             return queryset.filter(region__isnull=True)
         return queryset.filter(region__code=code)
+
+
+class QuotaPlanFilterSet(django_filters.FilterSet):
+    """`?status=approved`, `?year=2026`."""
+
+    class Meta:
+        model = QuotaPlan
+        fields = ["status", "year"]

@@ -8,7 +8,15 @@ official 1 works in region 1, official 2 in region 2.
 
 from common.models import AuditEvent, Country, Occupation, PolicyParameter, Region, Sector, User
 from employers.models import Employer
-from quota.models import LabourForceFigure, QuotaCell, QuotaPlan, QuotaYear
+from quota.models import (
+    CountryCap,
+    LabourForceFigure,
+    PriorityProject,
+    ProjectReserve,
+    QuotaCell,
+    QuotaPlan,
+    QuotaYear,
+)
 from tests.common.factories import PASSWORD
 from tests.permissions import (
     ADMINISTRATOR,
@@ -205,5 +213,148 @@ EXPECTATIONS.update(
             outcomes=everyone(ALLOW, administrator=FORBIDDEN), target="quota_year"
         ),
         ("POST", "/api/v1/quota-years/{year}/close/"): Expect(outcomes=only(ALLOW, MINISTRY), target="quota_year"),
+    }
+)
+
+
+# Step 5, the plan workflow (DOMAIN §3 steps 2, 4-6; §10 "Quota data"). Employers now read plans too, but only
+# approved ones (QuotaPlan.objects.visible_to): the world's plans are not approved, so a plan's detail answers them
+# 404 and their list is empty. These three entries supersede the plan read entries above.
+PLAN_READERS = everyone(ALLOW, employer_a=HIDDEN, employer_b=HIDDEN, administrator=FORBIDDEN)
+
+
+def second_ministry_official():
+    from common.roles import MINISTRY_OFFICIAL
+    from tests.common.factories import UserFactory
+
+    return UserFactory(username="ministry.second", role=MINISTRY_OFFICIAL)
+
+
+def computed_plan(world, role):
+    """The world's plan computed (and passing) with the quota policy, inside the role's rolled-back savepoint."""
+    from quota.services import quota_plan_compute
+
+    plan_policy(world, role)
+    quota_plan_compute(plan=world.objects["quota_plan"], actor=world.users["ministry"])
+
+
+def flagged_plan(world, role):
+    """The world's plan with as many category-4 as category-3 places: the managers/specialists rule fails."""
+    from quota.services import quota_plan_compute, quota_plan_demand_replace
+
+    plan_policy(world, role)
+    rows = [{"region": "KZ-71", "category": category, "places": 100} for category in ("3", "4")]
+    plan = quota_plan_demand_replace(plan=world.objects["quota_plan"], rows=rows, actor=world.users["ministry"])
+    quota_plan_compute(plan=plan, actor=world.users["ministry"])
+
+
+def flagged_plan_with_reason(world, role):
+    flagged_plan(world, role)
+    return {"reason": "bilateral agreement"}
+
+
+def overridden_by_another(world, role):
+    """A flagged plan whose override another ministry official recorded: the world's ministry official confirms."""
+    from quota.services import quota_plan_override
+
+    flagged_plan(world, role)
+    quota_plan_override(plan=world.objects["quota_plan"], reason="agreement", actor=second_ministry_official())
+
+
+def next_plan_proposed_by_another(world, role):
+    """The 2013 plan computed and proposed by another ministry official: the world's ministry official approves or
+    returns it (approval opens the 2013 ledger, rolled back with the savepoint)."""
+    from quota.services import quota_plan_compute, quota_plan_propose
+
+    plan_policy(world, role)
+    plan = quota_plan_compute(plan=world.objects["quota_plan_next"], actor=world.users["ministry"])
+    quota_plan_propose(plan=plan, actor=second_ministry_official())
+    return {"reason": "revise the demand"}
+
+
+def new_country_for_cap(world, role):
+    from tests.common.reference_factories import make_country
+
+    make_country("TR", "TUR", "792", "Türkiye", eaeu_member=False)
+    return {"country": "TR", "places": 10}
+
+
+EXPECTATIONS.update(
+    {
+        ("GET", "/api/v1/quota-plans/"): Expect(
+            outcomes=everyone(ALLOW, administrator=FORBIDDEN), scope=lambda user: QuotaPlan.objects.visible_to(user)
+        ),
+        ("GET", "/api/v1/quota-plans/{id}/"): Expect(outcomes=PLAN_READERS, target="quota_plan"),
+        ("GET", "/api/v1/quota-plans/{id}/demand/"): Expect(outcomes=PLAN_READERS, target="quota_plan"),
+        ("POST", "/api/v1/quota-plans/{id}/apply-fix/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_plan", data=flagged_plan
+        ),
+        ("POST", "/api/v1/quota-plans/{id}/override/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_plan", data=flagged_plan_with_reason
+        ),
+        ("POST", "/api/v1/quota-plans/{id}/confirm-override/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_plan", data=overridden_by_another
+        ),
+        ("POST", "/api/v1/quota-plans/{id}/propose/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_plan", data=computed_plan
+        ),
+        ("POST", "/api/v1/quota-plans/{id}/approve/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_plan_next", data=next_plan_proposed_by_another
+        ),
+        ("POST", "/api/v1/quota-plans/{id}/return/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_plan_next", data=next_plan_proposed_by_another
+        ),
+        # A plan's project reserves and country caps: quota data like the plan's inputs (employers 403).
+        ("GET", "/api/v1/quota-plans/{plan_id}/project-reserves/"): Expect(
+            outcomes=QUOTA_READERS,
+            target="project_reserve",
+            scope=lambda user: ProjectReserve.objects.filter(plan__year=2012),
+        ),
+        ("POST", "/api/v1/quota-plans/{plan_id}/project-reserves/"): Expect(
+            outcomes=QUOTA_WRITERS,
+            target="project_reserve",
+            data=lambda world, role: {"project": "world-refinery", "region": "KZ-75", "category": "4", "places": 5},
+        ),
+        ("GET", "/api/v1/quota-plans/{plan_id}/project-reserves/{id}/"): Expect(
+            outcomes=QUOTA_READERS, target="project_reserve"
+        ),
+        ("PATCH", "/api/v1/quota-plans/{plan_id}/project-reserves/{id}/"): Expect(
+            outcomes=QUOTA_WRITERS, target="project_reserve", data=lambda world, role: {"places": 12}
+        ),
+        ("DELETE", "/api/v1/quota-plans/{plan_id}/project-reserves/{id}/"): Expect(
+            outcomes=QUOTA_WRITERS, target="project_reserve"
+        ),
+        ("GET", "/api/v1/quota-plans/{plan_id}/country-caps/"): Expect(
+            outcomes=QUOTA_READERS, target="country_cap", scope=lambda user: CountryCap.objects.filter(plan__year=2012)
+        ),
+        ("POST", "/api/v1/quota-plans/{plan_id}/country-caps/"): Expect(
+            outcomes=QUOTA_WRITERS, target="country_cap", data=new_country_for_cap
+        ),
+        ("GET", "/api/v1/quota-plans/{plan_id}/country-caps/{id}/"): Expect(
+            outcomes=QUOTA_READERS, target="country_cap"
+        ),
+        ("PATCH", "/api/v1/quota-plans/{plan_id}/country-caps/{id}/"): Expect(
+            outcomes=QUOTA_WRITERS, target="country_cap", data=lambda world, role: {"places": 60}
+        ),
+        ("DELETE", "/api/v1/quota-plans/{plan_id}/country-caps/{id}/"): Expect(
+            outcomes=QUOTA_WRITERS, target="country_cap"
+        ),
+        # Priority projects: ministry officials write them; regional officials and auditors read them.
+        ("GET", "/api/v1/priority-projects/"): Expect(
+            outcomes=QUOTA_READERS, scope=lambda user: PriorityProject.objects.visible_to(user)
+        ),
+        ("POST", "/api/v1/priority-projects/"): Expect(
+            outcomes=QUOTA_WRITERS,
+            data=lambda world, role: {
+                "code": "caspian-port",
+                "name": "Caspian port",
+                "operator": world.objects["employer_b"].pk,
+                "mode": "exempt",
+            },
+        ),
+        ("GET", "/api/v1/priority-projects/{id}/"): Expect(outcomes=QUOTA_READERS, target="priority_project"),
+        ("PATCH", "/api/v1/priority-projects/{id}/"): Expect(
+            outcomes=QUOTA_WRITERS, target="priority_project", data=lambda world, role: {"name": "Renamed refinery"}
+        ),
     }
 )

@@ -4,31 +4,25 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_SOURCE_LENGTH, WHOLE_NUMBER
-from ..models import FigureStatus, LabourForceFigure, PlanStatus, QuotaPlan
+from common.models import Country, Region
+from employers.models import Employer
+
+from ..imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH, WHOLE_NUMBER
+from ..models import (
+    CountryCap,
+    FigureStatus,
+    LabourForceFigure,
+    PlanStatus,
+    PriorityProject,
+    ProjectMode,
+    ProjectReserve,
+    QuotaCategory,
+    QuotaPlan,
+)
 from ..selectors import plan_demand_table, plan_national_labour_force, plan_result_table
-from ..services import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
+from ..services import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, MAX_PROJECT_CODE, MAX_PROJECT_NAME, MAX_REASON_LENGTH
 
 MESSAGE_WHOLE_NUMBER = _("Enter a whole number: digits only, no decimals, exponent or separators.")
-
-
-# Two choice sets named "status" used in several components collide in the schema's enum components (a
-# drf-spectacular warning that `check --deploy` fails on; ENUM_NAME_OVERRIDES lives in shared settings): these
-# fields are documented as strings naming their values instead.
-@extend_schema_field({"type": "string", "description": "official | illustrative"})
-class FigureStatusField(serializers.ChoiceField):
-    """A figure's status: official or illustrative."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=FigureStatus.choices, **kwargs)
-
-
-@extend_schema_field({"type": "string", "description": "draft | computed"})
-class PlanStatusField(serializers.ChoiceField):
-    """A plan's status: draft or computed (later steps add more)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=PlanStatus.choices, **kwargs)
 
 
 class WholeNumberField(serializers.IntegerField):
@@ -52,7 +46,7 @@ MESSAGE_ROWS_HELP = _("Rows as JSON objects, instead of a file.")
 # ---------------------------------------------------------------------------------------------------------------------
 class LabourForceFigureOutputSerializer(serializers.ModelSerializer):
     region = serializers.SerializerMethodField(help_text=_("Region code, or KZ for the whole country."))
-    status = FigureStatusField(read_only=True)
+    status = serializers.ChoiceField(choices=FigureStatus.choices, read_only=True)
     is_illustrative = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -102,7 +96,7 @@ class LabourForceImportOutputSerializer(serializers.Serializer):
 
 class LabourForceCorrectInputSerializer(serializers.Serializer):
     persons = WholeNumberField(min_value=1, max_value=MAX_PERSONS)
-    status = FigureStatusField(required=False)
+    status = serializers.ChoiceField(choices=FigureStatus.choices, required=False)
     source = serializers.CharField(max_length=MAX_SOURCE_LENGTH)
     reason = serializers.CharField(max_length=1000)
 
@@ -138,8 +132,10 @@ class QuotaPlanUpdateInputSerializer(serializers.Serializer):
 
 
 class QuotaPlanListOutputSerializer(serializers.ModelSerializer):
-    status = PlanStatusField(read_only=True)
-    flagged = serializers.SerializerMethodField(help_text=_("The managers/specialists rule is not met (computed)."))
+    status = serializers.ChoiceField(choices=PlanStatus.choices, read_only=True)
+    flagged = serializers.SerializerMethodField(
+        help_text=_("The managers/specialists rule is not met by the stored cells (null before a computation).")
+    )
 
     class Meta:
         model = QuotaPlan
@@ -155,13 +151,15 @@ class QuotaPlanListOutputSerializer(serializers.ModelSerializer):
             "flagged",
             "uses_illustrative_figures",
             "computed_at",
+            "proposed_at",
+            "approved_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
     def get_flagged(self, plan) -> bool | None:
-        rule = (plan.rule_results or {}).get("managers_specialists")
+        rule = plan.managers_specialists
         return None if rule is None else rule["flagged"]
 
 
@@ -173,12 +171,36 @@ class PlanTableSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
+class ProjectReserveOutputSerializer(serializers.ModelSerializer):
+    project = serializers.CharField(source="project.code", read_only=True)
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    region = serializers.CharField(source="region.code", read_only=True)
+    category = serializers.ChoiceField(choices=QuotaCategory.choices, read_only=True)
+
+    class Meta:
+        model = ProjectReserve
+        fields = ["id", "plan", "project", "project_name", "region", "category", "places"]
+        read_only_fields = fields
+
+
+class CountryCapOutputSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.alpha_2", read_only=True)
+    country_name = serializers.CharField(source="country.name", read_only=True)
+
+    class Meta:
+        model = CountryCap
+        fields = ["id", "plan", "country", "country_name", "places"]
+        read_only_fields = fields
+
+
 class QuotaPlanDetailOutputSerializer(QuotaPlanListOutputSerializer):
     national_labour_force = serializers.SerializerMethodField(
         help_text=_("The national figure the plan uses: official of the statistics year, else the entered one.")
     )
     demand = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
+    project_reserves = ProjectReserveOutputSerializer(many=True, read_only=True)
+    country_caps = CountryCapOutputSerializer(many=True, read_only=True)
 
     class Meta(QuotaPlanListOutputSerializer.Meta):
         fields = [
@@ -188,11 +210,25 @@ class QuotaPlanDetailOutputSerializer(QuotaPlanListOutputSerializer):
             "national_labour_force",
             "demand",
             "result",
+            "project_reserves",
+            "country_caps",
             "share_numerator",
             "share_denominator",
             "rule_results",
             "computed_by",
             "computation_snapshot",
+            "fix_applied_at",
+            "fix_applied_by",
+            "override_reason",
+            "overridden_at",
+            "overridden_by",
+            "override_confirmed_at",
+            "override_confirmed_by",
+            "proposed_by",
+            "approved_by",
+            "returned_at",
+            "returned_by",
+            "return_reason",
         ]
         read_only_fields = fields
 
@@ -228,3 +264,70 @@ class PlanDemandInputSerializer(serializers.Serializer):
     rows = serializers.ListField(
         child=serializers.DictField(), required=False, allow_empty=True, help_text=MESSAGE_ROWS_HELP
     )
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    """The reason of an override or of a return to draft."""
+
+    reason = serializers.CharField(max_length=MAX_REASON_LENGTH)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Priority projects, project reserves, country caps
+# ---------------------------------------------------------------------------------------------------------------------
+class EmployerRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Employer
+        fields = ["id", "bin", "name"]
+        read_only_fields = fields
+
+
+class PriorityProjectOutputSerializer(serializers.ModelSerializer):
+    operator = EmployerRefSerializer(read_only=True)
+    mode = serializers.ChoiceField(choices=ProjectMode.choices, read_only=True)
+
+    class Meta:
+        model = PriorityProject
+        fields = ["id", "code", "name", "operator", "mode", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class PriorityProjectCreateInputSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=MAX_PROJECT_CODE, help_text=_("Permanent key: lower-case words joined by hyphens.")
+    )
+    name = serializers.CharField(max_length=MAX_PROJECT_NAME)
+    operator = serializers.PrimaryKeyRelatedField(
+        queryset=Employer.objects.all(), help_text=_("The id of the operating employer.")
+    )
+    mode = serializers.ChoiceField(choices=ProjectMode.choices)
+
+
+class PriorityProjectUpdateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=MAX_PROJECT_NAME, required=False)
+    operator = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all(), required=False)
+    mode = serializers.ChoiceField(choices=ProjectMode.choices, required=False)
+
+
+class ProjectReserveCreateInputSerializer(serializers.Serializer):
+    project = serializers.SlugRelatedField(
+        slug_field="code", queryset=PriorityProject.objects.all(), help_text=_("The project's code.")
+    )
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), help_text=_("Region code."))
+    category = serializers.ChoiceField(choices=QuotaCategory.choices)
+    places = WholeNumberField(min_value=1, max_value=MAX_PLACES)
+
+
+class ProjectReserveUpdateInputSerializer(serializers.Serializer):
+    places = WholeNumberField(min_value=1, max_value=MAX_PLACES)
+
+
+class CountryCapCreateInputSerializer(serializers.Serializer):
+    country = serializers.SlugRelatedField(
+        slug_field="alpha_2", queryset=Country.objects.all(), help_text=_("ISO 3166-1 alpha-2 code.")
+    )
+    places = WholeNumberField(min_value=0, max_value=MAX_PLACES)
+
+
+class CountryCapUpdateInputSerializer(serializers.Serializer):
+    places = WholeNumberField(min_value=0, max_value=MAX_PLACES)
