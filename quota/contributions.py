@@ -1,5 +1,6 @@
 """What the quota app contributes to common (common.registry): navigation entries for the roles that read quota
-data — ministry officials write it; regional officials and auditors read it (DOMAIN §10)."""
+data — ministry officials write it; regional officials and auditors read it; every role but administrators reads the
+published quota and the balances (DOMAIN §10)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,26 @@ from .querysets import QUOTA_DATA_READERS
 
 
 def register() -> None:
+    register_nav_entry(
+        NavEntry(
+            key="quota-published",
+            label=_("Published quota"),
+            roles=DOMAIN_ROLES,
+            url=lambda user: reverse("quota-published-page"),
+            description=_("The approved quota of the year by region and category, with reserves, caps and headroom."),
+            order=28,
+        )
+    )
+    register_nav_entry(
+        NavEntry(
+            key="priority-projects",
+            label=_("Priority projects"),
+            roles=QUOTA_DATA_READERS,
+            url=lambda user: reverse("quota-project-list-page"),
+            description=_("Priority investment projects: operator, mode, and the places each plan reserves for them."),
+            order=32,
+        )
+    )
     register_nav_entry(
         NavEntry(
             key="quota-plans",

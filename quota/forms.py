@@ -3,10 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.models import Country, Region
+from employers.models import Employer
+
 from .calculation import CATEGORIES
 from .imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH, WHOLE_NUMBER
-from .models import LabourForceFigure
-from .services import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
+from .models import LabourForceFigure, PriorityProject, ProjectMode, QuotaCategory
+from .services import (
+    FIRST_PLAN_YEAR,
+    LAST_PLAN_YEAR,
+    MAX_PROJECT_CODE,
+    MAX_PROJECT_NAME,
+    MAX_REASON_LENGTH,
+)
 
 MESSAGE_WHOLE_PERSONS = _("Enter a whole number with digits only (no decimals or separators).")
 MESSAGE_PERSONS_RANGE = _("Enter a number from %(minimum)s to %(maximum)s.")
@@ -132,3 +141,51 @@ class DemandImportForm(forms.Form):
             "(one row per region). It replaces the whole table; any problem rejects the whole file."
         ),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The plan workflow: reserves, caps, reasons, priority projects
+# ---------------------------------------------------------------------------------------------------------------------
+class ProjectReserveForm(forms.Form):
+    """Places reserved for a priority project in reserve mode, in a region in force on 1 January and a category."""
+
+    project = forms.ModelChoiceField(label=_("Priority project"), queryset=PriorityProject.objects.none())
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=QuotaCategory.choices)
+    places = WholeNumberField(label=_("Places"), minimum=1, maximum=MAX_PLACES)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, prefix="reserve", **kwargs)
+        self.fields["project"].queryset = PriorityProject.objects.filter(mode=ProjectMode.RESERVE)
+        self.fields["region"].queryset = Region.objects.valid_on(plan.relevant_date).order_by("code")
+        self.fields["region"].label_from_instance = lambda region: f"{region.code} {region.name}"
+
+
+class CountryCapForm(forms.Form):
+    """A cap on one country's permits (EAEU members need no permit and are not offered)."""
+
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.filter(eaeu_member=False))
+    places = WholeNumberField(label=_("Places"), minimum=0, maximum=MAX_PLACES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="cap", **kwargs)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PriorityProjectEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=MAX_PROJECT_NAME)
+    operator = forms.ModelChoiceField(label=_("Operator"), queryset=Employer.objects.all())
+    mode = forms.ChoiceField(label=_("Mode"), choices=ProjectMode.choices)
+
+
+class PriorityProjectCreateForm(PriorityProjectEditForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=MAX_PROJECT_CODE,
+        help_text=_("A permanent key, e.g. atyrau-refinery: lower-case letters, digits and hyphens."),
+    )
+
+    field_order = ["code", "name", "operator", "mode"]

@@ -15,4 +15,28 @@ urlpatterns = [
     path("quota/plans/<int:pk>/demand/", views.plan_demand_page, name="quota-plan-demand-page"),
     path("quota/plans/<int:pk>/demand/import/", views.plan_demand_import_page, name="quota-plan-demand-import-page"),
     path("quota/plans/<int:pk>/compute/", views.plan_compute_page, name="quota-plan-compute-page"),
+    path("quota/plans/<int:pk>/reserves/", views.plan_reserve_add_page, name="quota-plan-reserve-add-page"),
+    path(
+        "quota/plans/<int:pk>/reserves/<int:reserve_pk>/remove/",
+        views.plan_reserve_remove_page,
+        name="quota-plan-reserve-remove-page",
+    ),
+    path("quota/plans/<int:pk>/caps/", views.plan_cap_add_page, name="quota-plan-cap-add-page"),
+    path(
+        "quota/plans/<int:pk>/caps/<int:cap_pk>/remove/", views.plan_cap_remove_page, name="quota-plan-cap-remove-page"
+    ),
+    path("quota/plans/<int:pk>/fix/", views.plan_fix_page, name="quota-plan-fix-page"),
+    path("quota/plans/<int:pk>/override/", views.plan_override_page, name="quota-plan-override-page"),
+    path(
+        "quota/plans/<int:pk>/override/confirm/",
+        views.plan_confirm_override_page,
+        name="quota-plan-confirm-override-page",
+    ),
+    path("quota/plans/<int:pk>/propose/", views.plan_propose_page, name="quota-plan-propose-page"),
+    path("quota/plans/<int:pk>/approve/", views.plan_approve_page, name="quota-plan-approve-page"),
+    path("quota/plans/<int:pk>/return/", views.plan_return_page, name="quota-plan-return-page"),
+    path("quota/plans/<int:pk>/history/", views.plan_history_page, name="quota-plan-history-page"),
+    path("quota/published/", views.published_page, name="quota-published-page"),
+    path("quota/projects/", views.project_list_page, name="quota-project-list-page"),
+    path("quota/projects/<int:pk>/", views.project_detail_page, name="quota-project-detail-page"),
 ]

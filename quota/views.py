@@ -1,9 +1,14 @@
-"""Quota pages: labour-force statistics and quota plans. Ministry officials write; regional officials and auditors
-read (DOMAIN §10); every change goes through quota.services."""
+"""Quota pages: labour-force statistics, quota plans with their workflow, priority projects and the published quota.
+Ministry officials write; regional officials and auditors read; every signed-in role but administrators reads the
+published quota (DOMAIN §10). Every change goes through quota.services; a refusal answers with its status (409 for
+a frozen or approved plan)."""
+
+import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -13,35 +18,60 @@ from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
 from common.pages import role_required
-from common.roles import MINISTRY_OFFICIAL, user_role
+from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
 
+from . import workflow
 from .calculation import CATEGORIES
 from .filtersets import LabourForceFilterSet
 from .forms import (
+    CountryCapForm,
     DemandGridForm,
     DemandImportForm,
     LabourForceCorrectForm,
     LabourForceImportForm,
+    PriorityProjectCreateForm,
+    PriorityProjectEditForm,
+    ProjectReserveForm,
     QuotaPlanCreateForm,
     QuotaPlanInputsForm,
+    ReasonForm,
     demand_field_name,
 )
 from .imports import FileRejected
 from .querysets import QUOTA_DATA_READERS
 from .selectors import (
     labour_force_list,
+    plan_country_caps,
     plan_demand_table,
+    plan_history,
     plan_national_labour_force,
+    plan_region_bars,
     plan_regions,
+    plan_reserve_totals,
+    plan_reserves,
     plan_result_table,
+    priority_project_list,
+    published_plans,
     quota_plan_list,
 )
 from .services import (
+    country_cap_add,
+    country_cap_remove,
     labour_force_correct,
     labour_force_import,
+    priority_project_create,
+    priority_project_update,
+    project_reserve_add,
+    project_reserve_remove,
+    quota_plan_apply_fix,
+    quota_plan_approve,
     quota_plan_compute,
+    quota_plan_confirm_override,
     quota_plan_create,
     quota_plan_demand_replace,
+    quota_plan_override,
+    quota_plan_propose,
+    quota_plan_return,
     quota_plan_update,
 )
 
@@ -51,6 +81,18 @@ MESSAGE_PLAN_CREATED = _("The draft plan for %(year)s was created: enter the acc
 MESSAGE_PLAN_SAVED = _("The plan's inputs were saved.")
 MESSAGE_DEMAND_SAVED = _("The accepted demand was saved.")
 MESSAGE_PLAN_COMPUTED = _("The plan for %(year)s was computed.")
+MESSAGE_RESERVE_ADDED = _("The project reserve was added; the plan is a draft again until it is computed.")
+MESSAGE_RESERVE_REMOVED = _("The project reserve was removed.")
+MESSAGE_CAP_ADDED = _("The country cap was added; the plan is a draft again until it is computed.")
+MESSAGE_CAP_REMOVED = _("The country cap was removed.")
+MESSAGE_FIX_APPLIED = _("The fix was applied: %(moved)s places moved to national headroom.")
+MESSAGE_OVERRIDE_RECORDED = _("The override was recorded: another ministry official must confirm it.")
+MESSAGE_OVERRIDE_CONFIRMED = _("The override was confirmed: the plan can be proposed.")
+MESSAGE_PROPOSED = _("The plan for %(year)s was proposed: another ministry official must approve it.")
+MESSAGE_APPROVED = _("The plan for %(year)s was approved: its quota ledger is open.")
+MESSAGE_RETURNED = _("The plan for %(year)s was returned to draft.")
+MESSAGE_PROJECT_CREATED = _("The priority project %(code)s was registered.")
+MESSAGE_PROJECT_SAVED = _("The priority project was saved.")
 
 
 def persons(value) -> str:
@@ -226,8 +268,64 @@ def _add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
+#: Labels of a plan's audit events on its history page.
+HISTORY_LABELS = {
+    "quota_plan.created": _("Created"),
+    "quota_plan.updated": _("Inputs changed"),
+    "quota_plan.demand_replaced": _("Accepted demand replaced"),
+    "quota_plan.project_reserve_added": _("Project reserve added"),
+    "quota_plan.project_reserve_changed": _("Project reserve changed"),
+    "quota_plan.project_reserve_removed": _("Project reserve removed"),
+    "quota_plan.country_cap_added": _("Country cap added"),
+    "quota_plan.country_cap_changed": _("Country cap changed"),
+    "quota_plan.country_cap_removed": _("Country cap removed"),
+    "quota_plan.computed": _("Computed"),
+    "quota_plan.fix_applied": _("Managers/specialists fix applied"),
+    "quota_plan.override_recorded": _("Override recorded"),
+    "quota_plan.override_confirmed": _("Override confirmed"),
+    "quota_plan.proposed": _("Proposed"),
+    "quota_plan.approved": _("Approved"),
+    "quota_plan.returned": _("Returned to draft"),
+}
+
+#: The chart's geometry (SVG user units): a label column, bars up to BAR_WIDTH long, one row per region.
+CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW = 70, 420, 22
+
+
+def _chart(table) -> dict | None:
+    """An SVG bar chart of places by region, drawn with attributes only (the CSP allows no inline styles)."""
+    bars = plan_region_bars(table)
+    if not bars:
+        return None
+    rows = [
+        {
+            "region": bar.region,
+            "places": bar.places,
+            "y": index * CHART_ROW,
+            "text_y": index * CHART_ROW + 15,
+            "width": round(CHART_BAR_WIDTH * bar.length / 100, 1),
+            "value_x": CHART_LABEL_WIDTH + round(CHART_BAR_WIDTH * bar.length / 100, 1) + 6,
+        }
+        for index, bar in enumerate(bars)
+    ]
+    return {
+        "rows": rows,
+        "height": len(rows) * CHART_ROW,
+        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 80,
+        "bar_x": CHART_LABEL_WIDTH,
+    }
+
+
+def _national_totals(result, reserve_totals: list[int]) -> list[int] | None:
+    """Places per category with the project reserves included (the share's basis, DOMAIN §3 step 4)."""
+    if result is None:
+        return None
+    return [cells + reserved for cells, reserved in zip(result.category_totals, reserve_totals, strict=True)]
+
+
 def _plan_context(request, plan, **overrides) -> dict:
     """Everything the plan page shows; forms may be overridden by a failed POST to show its errors."""
+    role = user_role(request.user)
     can_write = _can_write(request) and plan.is_editable
     regions = plan_regions(plan)
     demand = plan_demand_table(plan, regions=regions)
@@ -238,6 +336,10 @@ def _plan_context(request, plan, **overrides) -> dict:
         if places
     }
     snapshot = plan.computation_snapshot or {}
+    result = plan_result_table(plan)
+    reserve_totals = plan_reserve_totals(plan)
+    steps = set(workflow.available(status=plan.status, role=role))
+    me = request.user.pk
     context = {
         "title": _("Quota plan %(year)s") % {"year": plan.year},
         "plan": plan,
@@ -245,13 +347,29 @@ def _plan_context(request, plan, **overrides) -> dict:
         "categories": CATEGORIES,
         "national_labour_force": plan_national_labour_force(plan),
         "demand": demand,
-        "result": plan_result_table(plan),
-        "share": (plan.rule_results or {}).get("managers_specialists"),
+        "result": result,
+        "reserves": list(plan_reserves(plan)),
+        "caps": list(plan_country_caps(plan)),
+        "reserve_totals": reserve_totals,
+        "reserves_total": sum(reserve_totals),
+        "national_totals": _national_totals(result, reserve_totals),
+        "chart": _chart(result),
+        "share": plan.managers_specialists,
+        "rules": plan.rule_results or {},
         "snapshot": snapshot,
         "snapshot_inputs": snapshot.get("inputs", {}),
         "policy_used": list((snapshot.get("policy") or {}).values()),
-        "compute_error": None,
+        "action_error": None,
         "import_errors": [],
+        # The workflow controls this user may use now (four eyes is shown, and checked again on the request).
+        "can_fix": "apply_fix" in steps and plan.is_flagged and bool((plan.managers_specialists or {}).get("fix")),
+        "can_override": "override" in steps and plan.is_flagged and plan.overridden_at is None,
+        "can_confirm_override": "confirm_override" in steps and plan.override_pending and plan.overridden_by_id != me,
+        "awaits_other_confirmation": plan.override_pending and plan.overridden_by_id == me,
+        "can_propose": "propose" in steps and (not plan.is_flagged or plan.override_confirmed),
+        "can_approve": "approve" in steps and plan.proposed_by_id != me,
+        "awaits_other_approval": "approve" in steps and plan.proposed_by_id == me,
+        "can_return": "return" in steps,
     }
     if can_write:
         context["inputs_form"] = QuotaPlanInputsForm(
@@ -263,6 +381,12 @@ def _plan_context(request, plan, **overrides) -> dict:
         )
         context["grid_form"] = DemandGridForm(regions=demand_regions(demand), initial=initial_grid)
         context["import_form"] = DemandImportForm()
+        context["reserve_form"] = ProjectReserveForm(plan=plan)
+        context["cap_form"] = CountryCapForm()
+    if context["can_override"]:
+        context["override_form"] = ReasonForm(auto_id="id_override_%s")
+    if context["can_return"]:
+        context["return_form"] = ReasonForm(auto_id="id_return_%s")
     context.update(overrides)
     return context
 
@@ -299,7 +423,7 @@ def plan_inputs_page(request, pk):
         except ValidationError as exc:
             _add_errors(form, exc)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            return _render_plan(request, plan, status=exc.status_code, action_error=exc)
         else:
             messages.success(request, MESSAGE_PLAN_SAVED)
             return redirect("quota-plan-detail-page", pk=plan.pk)
@@ -318,7 +442,7 @@ def plan_demand_page(request, pk):
             form.add_error(None, rejected.message)
             return _render_plan(request, plan, status=400, grid_form=form, import_errors=rejected.errors)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            return _render_plan(request, plan, status=exc.status_code, action_error=exc)
         else:
             messages.success(request, MESSAGE_DEMAND_SAVED)
             return redirect("quota-plan-detail-page", pk=plan.pk)
@@ -338,7 +462,7 @@ def plan_demand_import_page(request, pk):
             form.add_error(None, rejected.message)
             return _render_plan(request, plan, status=400, import_form=form, import_errors=rejected.errors)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            return _render_plan(request, plan, status=exc.status_code, action_error=exc)
         else:
             messages.success(request, MESSAGE_DEMAND_SAVED)
             return redirect("quota-plan-detail-page", pk=plan.pk)
@@ -352,6 +476,295 @@ def plan_compute_page(request, pk):
     try:
         quota_plan_compute(plan=plan, actor=request.user)
     except DomainError as exc:
-        return _render_plan(request, plan, status=exc.status_code, compute_error=exc)
+        return _render_plan(request, plan, status=exc.status_code, action_error=exc)
     messages.success(request, MESSAGE_PLAN_COMPUTED % {"year": plan.year})
     return redirect("quota-plan-detail-page", pk=plan.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The plan's project reserves and country caps
+# ---------------------------------------------------------------------------------------------------------------------
+def _refused(request, plan, exc, **overrides):
+    """A refused change: the plan page with the refusal, answered with its status (409 frozen or approved, 400)."""
+    if isinstance(exc, ValidationError):
+        exc = DomainError(" ".join(exc.messages), code="invalid", status_code=400)
+    return _render_plan(request, plan, status=getattr(exc, "status_code", 400), action_error=exc, **overrides)
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_reserve_add_page(request, pk):
+    plan = _plan_for_change(request, pk)
+    form = ProjectReserveForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            project_reserve_add(plan=plan, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except DomainError as exc:
+            return _refused(request, plan, exc, reserve_form=form)
+        else:
+            messages.success(request, MESSAGE_RESERVE_ADDED)
+            return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + "#reserves")
+    return _render_plan(request, plan, status=400, reserve_form=form)
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_reserve_remove_page(request, pk, reserve_pk):
+    plan = _plan_for_change(request, pk)
+    reserve = get_object_or_404(plan_reserves(plan), pk=reserve_pk)
+    try:
+        project_reserve_remove(reserve=reserve, actor=request.user)
+    except DomainError as exc:
+        return _refused(request, plan, exc)
+    messages.success(request, MESSAGE_RESERVE_REMOVED)
+    return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + "#reserves")
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_cap_add_page(request, pk):
+    plan = _plan_for_change(request, pk)
+    form = CountryCapForm(request.POST)
+    if form.is_valid():
+        try:
+            country_cap_add(plan=plan, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except DomainError as exc:
+            return _refused(request, plan, exc, cap_form=form)
+        else:
+            messages.success(request, MESSAGE_CAP_ADDED)
+            return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + "#caps")
+    return _render_plan(request, plan, status=400, cap_form=form)
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_cap_remove_page(request, pk, cap_pk):
+    plan = _plan_for_change(request, pk)
+    cap = get_object_or_404(plan_country_caps(plan), pk=cap_pk)
+    try:
+        country_cap_remove(cap=cap, actor=request.user)
+    except DomainError as exc:
+        return _refused(request, plan, exc)
+    messages.success(request, MESSAGE_CAP_REMOVED)
+    return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + "#caps")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The workflow: fix, override, confirm, propose, approve, return (quota/workflow.py)
+# ---------------------------------------------------------------------------------------------------------------------
+def _workflow_step(request, pk, run, message):
+    """Run one workflow service on the plan; a refusal shows the plan page with its code and status."""
+    plan = _plan_for_change(request, pk)
+    try:
+        plan = run(plan)
+    except (DomainError, ValidationError) as exc:
+        return _refused(request, plan, exc)
+    messages.success(request, message(plan))
+    return redirect("quota-plan-detail-page", pk=plan.pk)
+
+
+def _with_reason(request, pk, run, message, form_name):
+    plan = _plan_for_change(request, pk)
+    form = ReasonForm(request.POST, auto_id=f"id_{form_name.split('_')[0]}_%s")
+    if not form.is_valid():
+        return _render_plan(request, plan, status=400, **{form_name: form})
+    try:
+        plan = run(plan, form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _render_plan(request, plan, status=400, **{form_name: form})
+    except DomainError as exc:
+        return _refused(request, plan, exc)
+    messages.success(request, message(plan))
+    return redirect("quota-plan-detail-page", pk=plan.pk)
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_fix_page(request, pk):
+    return _workflow_step(
+        request,
+        pk,
+        lambda plan: quota_plan_apply_fix(plan=plan, actor=request.user),
+        lambda plan: (
+            MESSAGE_FIX_APPLIED % {"moved": persons(plan.managers_specialists["fix_applied"]["moved_to_headroom"])}
+        ),
+    )
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_override_page(request, pk):
+    return _with_reason(
+        request,
+        pk,
+        lambda plan, reason: quota_plan_override(plan=plan, reason=reason, actor=request.user),
+        lambda plan: MESSAGE_OVERRIDE_RECORDED,
+        "override_form",
+    )
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_confirm_override_page(request, pk):
+    return _workflow_step(
+        request,
+        pk,
+        lambda plan: quota_plan_confirm_override(plan=plan, actor=request.user),
+        lambda plan: MESSAGE_OVERRIDE_CONFIRMED,
+    )
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_propose_page(request, pk):
+    return _workflow_step(
+        request,
+        pk,
+        lambda plan: quota_plan_propose(plan=plan, actor=request.user),
+        lambda plan: MESSAGE_PROPOSED % {"year": plan.year},
+    )
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_approve_page(request, pk):
+    return _workflow_step(
+        request,
+        pk,
+        lambda plan: quota_plan_approve(plan=plan, actor=request.user),
+        lambda plan: MESSAGE_APPROVED % {"year": plan.year},
+    )
+
+
+@require_POST
+@role_required(MINISTRY_OFFICIAL)
+def plan_return_page(request, pk):
+    return _with_reason(
+        request,
+        pk,
+        lambda plan, reason: quota_plan_return(plan=plan, reason=reason, actor=request.user),
+        lambda plan: MESSAGE_RETURNED % {"year": plan.year},
+        "return_form",
+    )
+
+
+@role_required(*QUOTA_DATA_READERS)
+def plan_history_page(request, pk):
+    """Every recorded event of the plan, oldest first, with its actor, reason and recorded values."""
+    plan = get_object_or_404(quota_plan_list(user=request.user), pk=pk)
+    events = [
+        {
+            "event": event,
+            "label": HISTORY_LABELS.get(event.action, event.action),
+            "actor": (event.actor.get_full_name() or event.actor.username) if event.actor else _("the system"),
+            "details": json.dumps(
+                {"before": event.before, "after": event.after}, ensure_ascii=False, indent=1, sort_keys=True
+            ),
+        }
+        for event in plan_history(plan)
+    ]
+    context = {"title": _("History of the quota plan %(year)s") % {"year": plan.year}, "plan": plan, "events": events}
+    return render(request, "quota/plan_history.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The published quota: approved plans for every signed-in role but administrators (DOMAIN §10 "Quota data")
+# ---------------------------------------------------------------------------------------------------------------------
+@role_required(*DOMAIN_ROLES)
+def published_page(request):
+    """The approved quota of a year: places by region × category with totals, project reserves, country caps and
+    national headroom."""
+    plans = list(published_plans(user=request.user))
+    plan = None
+    year = request.GET.get("year", "")
+    if year:
+        plan = next((p for p in plans if str(p.year) == year.strip()), None)
+        if plan is None:
+            raise Http404
+    elif plans:
+        plan = plans[0]
+    context = {"title": _("Published quota"), "plans": plans, "plan": plan, "categories": CATEGORIES}
+    if plan is not None:
+        result = plan_result_table(plan)
+        reserve_totals = plan_reserve_totals(plan)
+        context.update(
+            {
+                "result": result,
+                "reserves": list(plan_reserves(plan)),
+                "caps": list(plan_country_caps(plan)),
+                "reserve_totals": reserve_totals,
+                "reserves_total": sum(reserve_totals),
+                "national_totals": _national_totals(result, reserve_totals),
+                "chart": _chart(result),
+            }
+        )
+    return render(request, "quota/published.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Priority projects (DOMAIN §3 step 2)
+# ---------------------------------------------------------------------------------------------------------------------
+@role_required(*QUOTA_DATA_READERS)
+def project_list_page(request):
+    can_write = _can_write(request)
+    form = PriorityProjectCreateForm(request.POST or None) if can_write else None
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                project = priority_project_create(**form.cleaned_data, actor=request.user)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error("code" if exc.field == "code" else None, exc.message)
+            else:
+                messages.success(request, MESSAGE_PROJECT_CREATED % {"code": project.code})
+                return redirect("quota-project-detail-page", pk=project.pk)
+    projects = priority_project_list(user=request.user)
+    rows = [
+        [
+            format_html('<a href="{}">{}</a>', reverse("quota-project-detail-page", args=[p.pk]), p.name),
+            p.code,
+            p.operator.name,
+            p.get_mode_display(),
+        ]
+        for p in projects
+    ]
+    context = {
+        "title": _("Priority projects"),
+        "columns": [_("Name"), _("Code"), _("Operator"), _("Mode")],
+        "rows": rows,
+        "form": form,
+    }
+    return render(request, "quota/project_list.html", context, status=400 if form is not None and form.errors else 200)
+
+
+@role_required(*QUOTA_DATA_READERS)
+def project_detail_page(request, pk):
+    project = get_object_or_404(priority_project_list(user=request.user), pk=pk)
+    can_write = _can_write(request)
+    initial = {"name": project.name, "operator": project.operator_id, "mode": project.mode}
+    form = PriorityProjectEditForm(request.POST or None, initial=initial) if can_write else None
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                priority_project_update(project=project, **form.cleaned_data, actor=request.user)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error("mode" if exc.field == "mode" else None, exc.message)
+            else:
+                messages.success(request, MESSAGE_PROJECT_SAVED)
+                return redirect("quota-project-detail-page", pk=project.pk)
+    reserves = project.reserves.select_related("plan", "region").order_by("-plan__year", "region__code", "category")
+    context = {"title": project.name, "project": project, "reserves": reserves, "form": form}
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "quota/project_detail.html", context, status=status)
