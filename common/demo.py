@@ -38,6 +38,14 @@ DEMO_USERS = [
         "role": "ministry_official",
     },
     {
+        # A second ministry official: plans are approved, and overrides confirmed, by another official (four eyes).
+        "username": "ministry2",
+        "first_name": "Gulnara",
+        "last_name": "Tulegenova",
+        "email": "ministry2@kvota.example",
+        "role": "ministry_official",
+    },
+    {
         "username": "auditor",
         "first_name": "Saule",
         "last_name": "Karimova",

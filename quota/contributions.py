@@ -1,17 +1,24 @@
 """What the quota app contributes to common (common.registry): navigation entries for the roles that read quota
 data — ministry officials write it; regional officials and auditors read it; every role but administrators reads the
-published quota and the balances (DOMAIN §10)."""
+published quota and the balances (DOMAIN §10) — and its part of the demo data."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.registry import NavEntry, register_nav_entry
+from common.registry import NavEntry, register_demo_seeder, register_nav_entry
 from common.roles import DOMAIN_ROLES
 
 from .querysets import QUOTA_DATA_READERS
 
 
+def _seed(*, stdout):
+    from .demo import seed_demo_quota
+
+    seed_demo_quota(stdout=stdout)
+
+
 def register() -> None:
+    register_demo_seeder(_seed)
     register_nav_entry(
         NavEntry(
             key="quota-published",

@@ -61,7 +61,8 @@ def test_demo_data_is_idempotent_with_one_login_per_role(settings, django_user_m
     settings.DEBUG = True
     call_command("seed_demo_data")
     call_command("seed_demo_data")
-    assert django_user_model.objects.count() == len(DEMO_USERS) == len(ROLES) + 1
+    # One login per role, a second regional official and a second ministry official (four eyes on plans).
+    assert django_user_model.objects.count() == len(DEMO_USERS) == len(ROLES) + 2
     for spec in DEMO_USERS:
         user = django_user_model.objects.get(username=spec["username"])
         assert user.check_password("kvota-demo-2026")

@@ -1,0 +1,162 @@
+"""The quota part of the embedded demo (DEBUG only): an approved 2026 plan, so `make run` shows live balances.
+
+Run by `seed_demo_data` (common) through common.registry, after the demo users and employers, with the shipped
+policy loaded (the 2026 rate, 0.25 %). It creates illustrative 2025 labour-force figures for every region in force
+on 1 January 2026 that add up to an illustrative national figure (DOMAIN §1: demo data may fill gaps with
+illustrative numbers, always shown as such), a priority project with a reserve, a country cap and some accepted
+demand; the plan is computed, fixed if it needs it, proposed by `ministry` and approved by `ministry2` (four eyes),
+which opens the 2026 quota ledger. Idempotent: nothing is done when a 2026 plan exists. Every step goes through the
+services, so every step is audited like a real one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from common.models import Country, Region
+from employers.demo import DEMO_EMPLOYERS
+from employers.models import Employer
+
+from .calculation import CATEGORIES, largest_remainder
+from .models import LabourForceFigure, PriorityProject, QuotaPlan
+from .selectors import national_labour_force
+from .services import (
+    country_cap_add,
+    labour_force_import,
+    priority_project_create,
+    project_reserve_add,
+    quota_plan_apply_fix,
+    quota_plan_approve,
+    quota_plan_compute,
+    quota_plan_confirm_override,
+    quota_plan_create,
+    quota_plan_demand_replace,
+    quota_plan_override,
+    quota_plan_propose,
+)
+
+DEMO_YEAR = 2026
+STATISTICS_YEAR = DEMO_YEAR - 1
+DEMO_SOURCE = "Kvota demo data — illustrative"
+#: The illustrative national labour force of 2025 (persons): 0.25 % of it is a ceiling of 23,500.
+NATIONAL_LABOUR_FORCE = 9_400_000
+#: Relative sizes of the regions' labour force (thousands, rounded; illustrative): the national figure is spread
+#: over the regions in force by largest remainder, so the regional figures add up to it exactly.
+REGION_WEIGHTS = {
+    "KZ-10": 290,
+    "KZ-11": 390,
+    "KZ-15": 450,
+    "KZ-19": 740,
+    "KZ-23": 320,
+    "KZ-27": 330,
+    "KZ-31": 510,
+    "KZ-33": 320,
+    "KZ-35": 560,
+    "KZ-39": 430,
+    "KZ-43": 340,
+    "KZ-47": 330,
+    "KZ-55": 390,
+    "KZ-59": 280,
+    "KZ-61": 890,
+    "KZ-62": 110,
+    "KZ-63": 370,
+    "KZ-71": 720,
+    "KZ-75": 1080,
+    "KZ-79": 550,
+}
+DEFAULT_WEIGHT = 300
+#: Accepted demand in categories 1, 2, 3, 4, S (22,500 places; managers and specialists 79 % without S).
+DEMO_DEMAND = {
+    "KZ-71": (120, 600, 2400, 700, 0),
+    "KZ-75": (150, 700, 2600, 600, 0),
+    "KZ-23": (80, 400, 2200, 900, 0),
+    "KZ-47": (60, 300, 1500, 600, 0),
+    "KZ-15": (40, 200, 900, 300, 100),
+    "KZ-35": (50, 250, 1100, 400, 0),
+    "KZ-19": (20, 100, 400, 200, 900),
+    "KZ-61": (10, 60, 200, 150, 1200),
+    "KZ-79": (30, 150, 500, 200, 100),
+    "KZ-55": (30, 150, 600, 250, 0),
+}
+DEMO_PROJECT = {"code": "atyrau-refinery", "name": "Atyrau refinery modernisation", "mode": "reserve"}
+DEMO_RESERVE = {"region": "KZ-23", "category": "3", "places": 400}
+DEMO_CAP = {"country": "CN", "places": 3_000}
+DEMO_OVERRIDE_REASON = "Demo: the seasonal harvest needs exceed the managers/specialists balance this year."
+
+
+def _illustrative_figures(regions: list[Region]) -> list[dict]:
+    persons = largest_remainder(
+        total=NATIONAL_LABOUR_FORCE,
+        weights={region.code: REGION_WEIGHTS.get(region.code, DEFAULT_WEIGHT) for region in regions},
+        tie_break=lambda code: code,
+    )
+    row = {"year": STATISTICS_YEAR, "period": "annual", "status": "illustrative", "source": DEMO_SOURCE}
+    return [{**row, "region": "KZ", "persons": NATIONAL_LABOUR_FORCE}] + [
+        {**row, "region": code, "persons": places} for code, places in persons.items()
+    ]
+
+
+def seed_demo_quota(*, stdout) -> None:
+    if QuotaPlan.objects.filter(year=DEMO_YEAR).exists():
+        stdout.write(f"Demo quota: the {DEMO_YEAR} plan exists, nothing to do")
+        return
+    User = get_user_model()
+    ministry = User.objects.filter(username="ministry").first()
+    ministry2 = User.objects.filter(username="ministry2").first()
+    if ministry is None or ministry2 is None:
+        stdout.write("Demo quota: skipped (the ministry demo logins are missing)")
+        return
+    regions = list(Region.objects.valid_on(date(DEMO_YEAR, 1, 1)).order_by("code"))
+    if not LabourForceFigure.objects.filter(year=STATISTICS_YEAR).exists():
+        labour_force_import(rows=_illustrative_figures(regions), actor=None, filename="quota/demo.py")
+
+    official = national_labour_force(year=STATISTICS_YEAR)
+    plan = quota_plan_create(
+        year=DEMO_YEAR,
+        entered_labour_force=None if official else NATIONAL_LABOUR_FORCE,
+        entered_labour_force_source="" if official else DEMO_SOURCE,
+        actor=ministry,
+    )
+    in_force = {region.code for region in regions}
+    rows = [
+        {"region": code, "category": category, "places": places}
+        for code, values in DEMO_DEMAND.items()
+        if code in in_force
+        for category, places in zip(CATEGORIES, values, strict=True)
+        if places
+    ]
+    plan = quota_plan_demand_replace(plan=plan, rows=rows, actor=ministry)
+
+    operator = Employer.objects.filter(bin=DEMO_EMPLOYERS[0]["bin"]).first()
+    project = PriorityProject.objects.filter(code=DEMO_PROJECT["code"]).first()
+    if project is None and operator is not None:
+        project = priority_project_create(**DEMO_PROJECT, operator=operator, actor=ministry)
+    reserve_region = Region.objects.filter(code=DEMO_RESERVE["region"]).first()
+    if project is not None and reserve_region is not None and reserve_region.code in in_force:
+        project_reserve_add(
+            plan=plan,
+            project=project,
+            region=reserve_region,
+            category=DEMO_RESERVE["category"],
+            places=DEMO_RESERVE["places"],
+            actor=ministry,
+        )
+    country = Country.objects.filter(alpha_2=DEMO_CAP["country"], eaeu_member=False).first()
+    if country is not None:
+        country_cap_add(plan=plan, country=country, places=DEMO_CAP["places"], actor=ministry)
+
+    plan = quota_plan_compute(plan=plan, actor=ministry)
+    if plan.is_flagged:
+        if plan.managers_specialists.get("fix"):
+            plan = quota_plan_apply_fix(plan=plan, actor=ministry)
+        else:
+            plan = quota_plan_override(plan=plan, reason=DEMO_OVERRIDE_REASON, actor=ministry)
+            plan = quota_plan_confirm_override(plan=plan, actor=ministry2)
+    plan = quota_plan_propose(plan=plan, actor=ministry)
+    plan = quota_plan_approve(plan=plan, actor=ministry2)
+    stdout.write(
+        f"Demo quota: the {DEMO_YEAR} plan is approved (ceiling {plan.ceiling}, national headroom "
+        f"{plan.national_headroom}); proposed by ministry, approved by ministry2; its ledger is open"
+    )
