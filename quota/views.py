@@ -4,6 +4,7 @@ published quota (DOMAIN §10). Every change goes through quota.services; a refus
 a frozen or approved plan)."""
 
 import json
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -491,22 +492,38 @@ def _refused(request, plan, exc, **overrides):
     return _render_plan(request, plan, status=getattr(exc, "status_code", 400), action_error=exc, **overrides)
 
 
+def _plan_input_added(request, plan, form, service, message, anchor, form_name):
+    """Add a reserve or a cap through its service: errors stay on the form, refusals show the plan page."""
+    if form.is_valid():
+        try:
+            service(plan=plan, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except DomainError as exc:
+            return _refused(request, plan, exc, **{form_name: form})
+        else:
+            messages.success(request, message)
+            return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + anchor)
+    return _render_plan(request, plan, status=400, **{form_name: form})
+
+
+def _plan_input_removed(request, plan, remove, message, anchor):
+    try:
+        remove(actor=request.user)
+    except DomainError as exc:
+        return _refused(request, plan, exc)
+    messages.success(request, message)
+    return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + anchor)
+
+
 @require_POST
 @role_required(MINISTRY_OFFICIAL)
 def plan_reserve_add_page(request, pk):
     plan = _plan_for_change(request, pk)
     form = ProjectReserveForm(request.POST, plan=plan)
-    if form.is_valid():
-        try:
-            project_reserve_add(plan=plan, **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except DomainError as exc:
-            return _refused(request, plan, exc, reserve_form=form)
-        else:
-            messages.success(request, MESSAGE_RESERVE_ADDED)
-            return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + "#reserves")
-    return _render_plan(request, plan, status=400, reserve_form=form)
+    return _plan_input_added(
+        request, plan, form, project_reserve_add, MESSAGE_RESERVE_ADDED, "#reserves", "reserve_form"
+    )
 
 
 @require_POST
@@ -514,12 +531,8 @@ def plan_reserve_add_page(request, pk):
 def plan_reserve_remove_page(request, pk, reserve_pk):
     plan = _plan_for_change(request, pk)
     reserve = get_object_or_404(plan_reserves(plan), pk=reserve_pk)
-    try:
-        project_reserve_remove(reserve=reserve, actor=request.user)
-    except DomainError as exc:
-        return _refused(request, plan, exc)
-    messages.success(request, MESSAGE_RESERVE_REMOVED)
-    return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + "#reserves")
+    remove = partial(project_reserve_remove, reserve=reserve)
+    return _plan_input_removed(request, plan, remove, MESSAGE_RESERVE_REMOVED, "#reserves")
 
 
 @require_POST
@@ -527,17 +540,7 @@ def plan_reserve_remove_page(request, pk, reserve_pk):
 def plan_cap_add_page(request, pk):
     plan = _plan_for_change(request, pk)
     form = CountryCapForm(request.POST)
-    if form.is_valid():
-        try:
-            country_cap_add(plan=plan, **form.cleaned_data, actor=request.user)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except DomainError as exc:
-            return _refused(request, plan, exc, cap_form=form)
-        else:
-            messages.success(request, MESSAGE_CAP_ADDED)
-            return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + "#caps")
-    return _render_plan(request, plan, status=400, cap_form=form)
+    return _plan_input_added(request, plan, form, country_cap_add, MESSAGE_CAP_ADDED, "#caps", "cap_form")
 
 
 @require_POST
@@ -545,12 +548,7 @@ def plan_cap_add_page(request, pk):
 def plan_cap_remove_page(request, pk, cap_pk):
     plan = _plan_for_change(request, pk)
     cap = get_object_or_404(plan_country_caps(plan), pk=cap_pk)
-    try:
-        country_cap_remove(cap=cap, actor=request.user)
-    except DomainError as exc:
-        return _refused(request, plan, exc)
-    messages.success(request, MESSAGE_CAP_REMOVED)
-    return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + "#caps")
+    return _plan_input_removed(request, plan, partial(country_cap_remove, cap=cap), MESSAGE_CAP_REMOVED, "#caps")
 
 
 # ---------------------------------------------------------------------------------------------------------------------
