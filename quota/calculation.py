@@ -745,3 +745,183 @@ def compute_plan(
         fix_error_message=fix_error_message,
         country_caps=caps,
     )
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Amendments (DOMAIN §5): targets and factors spread in proportion to current values, moves by exact numbers
+# --------------------------------------------------------------------------------------------------------------------
+
+INVALID_FACTOR = "invalid_factor"
+INVALID_TARGET = "invalid_target"
+TARGET_BELOW_RESERVES = "target_below_reserves"
+NOTHING_TO_SCALE = "nothing_to_scale"
+UNKNOWN_CELL = "unknown_cell"
+INVALID_MOVE = "invalid_move"
+MOVE_EXCEEDS_PLACES = "move_exceeds_places"
+
+ERROR_MESSAGES.update(
+    {
+        INVALID_FACTOR: "A factor must be a Decimal above 0 and at most {maximum}; got {value}.",
+        INVALID_TARGET: "Give either a target total or a factor for category {category}, not both and not neither.",
+        TARGET_BELOW_RESERVES: "The target {target} for {scope} is below the {reserved} places its project reserves "
+        "hold.",
+        NOTHING_TO_SCALE: "{scope} has no places to spread {places} places over in proportion: give them by moves.",
+        UNKNOWN_CELL: "The plan has no cell {cell}.",
+        INVALID_MOVE: "A move needs a whole number of places above zero and two different ends.",
+        MOVE_EXCEEDS_PLACES: "{source} has {available} places: {places} cannot be moved from it.",
+    }
+)
+
+#: The largest factor an amendment may apply (a tenfold raise is already far beyond any ceiling).
+MAX_FACTOR = Decimal("10")
+
+
+@dataclass(frozen=True)
+class ScaleChange:
+    """A category's new national total (or, with ``region``, its total in one region): a ``target`` or a ``factor``
+    (target = floor(current total × factor)). Project reserves of the category keep their places; the rest of the
+    target is spread over the category's regional cells in proportion to their current values."""
+
+    category: str
+    region: str | None = None
+    target: int | None = None
+    factor: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class MoveChange:
+    """Exactly ``places`` places moved from one cell to another; ``None`` at either end is the national headroom."""
+
+    places: int
+    source: Cell | None = None
+    destination: Cell | None = None
+
+
+@dataclass(frozen=True)
+class AmendmentResult:
+    """The plan's regional cells and national headroom after an amendment's changes, applied in their order, and
+    each scale change's current total and target (for the record and the page)."""
+
+    cells: dict[Cell, int]
+    national_headroom: int
+    targets: tuple[dict[str, Any], ...]
+
+
+def amendment_target(*, current: int, target: int | None = None, factor: Decimal | None = None) -> int:
+    """The target total: the one given, or floor(current × factor) computed exactly (no float ever rounds it)."""
+    current = _headcount(current, what="The current total")
+    if factor is None:
+        return _headcount(target, what="The target")
+    if not isinstance(factor, Decimal) or not factor.is_finite() or not Decimal(0) < factor <= MAX_FACTOR:
+        raise _fail(INVALID_FACTOR, value=repr(factor), maximum=MAX_FACTOR)
+    return math.floor(current * Fraction(factor))
+
+
+def _scope_name(category: str, region: str | None) -> str:
+    return f"category {category}" + (f" in {region}" if region else "")
+
+
+def _cell_name(cell: Cell | None) -> str:
+    return "the national headroom" if cell is None else f"{cell[0]}/{cell[1]}"
+
+
+def amend_cells(
+    *,
+    cells: Mapping[Cell, int],
+    reserves: Iterable[tuple[str, str, int]] = (),
+    national_headroom: int,
+    changes: Iterable[ScaleChange | MoveChange],
+) -> AmendmentResult:
+    """Apply an amendment's changes to a plan's current regional cells, in the order given (DOMAIN §5).
+
+    A scale change spreads (target − the category's project reserves in its scope) over the scope's regional cells by
+    largest remainder in proportion to their current values, ties as in §3 step 3 (cat-3 cells of 2,414 and 248 with
+    target 2,131 → 1,932 and 199). Places cut leave the plan: national headroom changes only by a move naming it.
+    A move takes exact places from one cell (or the headroom) to another. Whether a cell may go that low (reserved +
+    used), the managers/specialists rule and the ceiling are the caller's checks, on the result.
+    """
+    current = dict(_validated_cells(cells, what="The cell"))
+    checked_reserves = _validated_reserves(reserves)
+    headroom = _headcount(national_headroom, what="The national headroom")
+    targets = []
+    for position, change in enumerate(changes):
+        try:
+            headroom = _apply_change(change, current, checked_reserves, headroom, targets)
+        except CalculationError as error:
+            error.details.setdefault("change", position)  # which change, for a field-level error
+            raise
+    return AmendmentResult(cells=_sorted_cells(current), national_headroom=headroom, targets=tuple(targets))
+
+
+def _apply_change(
+    change: ScaleChange | MoveChange,
+    current: dict[Cell, int],
+    reserves: tuple[Reserve, ...],
+    headroom: int,
+    targets: list[dict[str, Any]],
+) -> int:
+    """Apply one change to ``current`` in place; returns the national headroom after it. Errors carry their message
+    parameters in ``details`` so a service can word them in the user's language."""
+    if isinstance(change, ScaleChange):
+        _scale(change, current, reserves, targets)
+        return headroom
+    if not isinstance(change, MoveChange):
+        raise TypeError(f"amend_cells() got an unknown change {change!r}")
+    places = change.places
+    if isinstance(places, bool) or not isinstance(places, int) or places <= 0 or change.source == change.destination:
+        raise _fail(INVALID_MOVE)
+    for end in (change.source, change.destination):
+        if end is not None and end not in current:
+            raise _fail(UNKNOWN_CELL, cell=_cell_name(end), details={"cell": _cell_name(end)})
+    available = headroom if change.source is None else current[change.source]
+    if places > available:
+        params = {"source": _cell_name(change.source), "available": available, "places": places}
+        raise _fail(MOVE_EXCEEDS_PLACES, details=params, **params)
+    if change.source is None:
+        headroom -= places
+    else:
+        current[change.source] -= places
+    if change.destination is None:
+        headroom += places
+    else:
+        current[change.destination] += places
+    return headroom
+
+
+def _scale(
+    change: ScaleChange, current: dict[Cell, int], reserves: tuple[Reserve, ...], targets: list[dict[str, Any]]
+) -> None:
+    category_order(change.category)
+    if (change.target is None) == (change.factor is None):
+        raise _fail(INVALID_TARGET, category=change.category, details={"category": change.category})
+    region = change.region or None
+    if region is not None and (region, change.category) not in current:
+        cell = _cell_name((region, change.category))
+        raise _fail(UNKNOWN_CELL, cell=cell, details={"cell": cell})
+    scope = {
+        cell: places
+        for cell, places in current.items()
+        if cell[1] == change.category and (region is None or cell[0] == region)
+    }
+    reserved = sum(
+        r.places for r in reserves if r.category == change.category and (region is None or r.region == region)
+    )
+    total = sum(scope.values()) + reserved
+    target = amendment_target(current=total, target=change.target, factor=change.factor)
+    name = _scope_name(change.category, region)
+    if target < reserved:
+        params = {"target": target, "scope": name, "reserved": reserved}
+        raise _fail(TARGET_BELOW_RESERVES, details=params, **params)
+    if not any(scope.values()) and target > reserved:
+        params = {"scope": name, "places": target - reserved}
+        raise _fail(NOTHING_TO_SCALE, details=params, **params)
+    current.update(scale_cells(cells=scope, target=target - reserved))
+    targets.append(
+        {
+            "category": change.category,
+            "region": region,
+            "current": total,
+            "target": target,
+            "factor": None if change.factor is None else str(change.factor),
+        }
+    )

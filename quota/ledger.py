@@ -43,6 +43,12 @@ MESSAGE_INVALID_PLACES = _("A request must name at least one place, each a whole
 MESSAGE_YEAR_NOT_OVER = _("The quota year {year} can be closed from 1 January {next_year}.")
 MESSAGE_ALREADY_CLOSED = _("The quota year {year} is already closed.")
 MESSAGE_ONLY_MINISTRY_CLOSES = _("Only a ministry official may close a quota year.")
+MESSAGE_BELOW_HELD = _(
+    "The amendment would take {cells} below the places already reserved or used there: nothing was changed."
+)
+MESSAGE_CELL_MOVED = _(
+    "The allocation of {cells} changed since the amendment was proposed: return it and propose it again."
+)
 
 CODE_NO_APPROVED_QUOTA = "no_approved_quota"
 CODE_YEAR_CLOSED = "quota_year_closed"
@@ -50,6 +56,8 @@ CODE_NO_CELL = "quota_cell_missing"
 CODE_EXHAUSTED = "quota_exhausted"
 CODE_NOTHING_HELD = "nothing_held"
 CODE_YEAR_NOT_OVER = "quota_year_not_over"
+CODE_BELOW_HELD = "below_reserved_and_used"
+CODE_CELL_MOVED = "amendment_stale"
 
 
 class QuotaConflict(DomainError):
@@ -339,7 +347,62 @@ def quota_give_back(*, cause, actor, reason: str = "") -> uuid.UUID:
     )
 
 
+@dataclass(frozen=True)
+class Reallocation:
+    """A cell's allocated places before and after an amendment."""
+
+    cell_id: int
+    before: int
+    after: int
+
+
+def describe_below_held(cells: Iterable[tuple[QuotaCell, int]]) -> str:
+    """ "2022 KZ-71/3 (1932 < 2000 reserved + used)" for each cell an amendment would take below what it holds."""
+    return ", ".join(
+        _("{cell} ({after} < {held} reserved + used)").format(cell=cell, after=after, held=cell.reserved + cell.used)
+        for cell, after in cells
+    )
+
+
+@transaction.atomic
+def quota_amend(*, year: int, reallocations: Iterable[Reallocation], cause, actor, reason: str = "") -> uuid.UUID:
+    """Apply an approved amendment to the year's cells (DOMAIN §5): all the cells or none, locked in id order like a
+    reservation, so a reservation racing the amendment either finishes first (and is counted here) or waits and sees
+    the new allocation. Refused, naming the cells, if any would go below its reserved + used places (never clamped),
+    or if a cell's allocation is no longer the one the amendment was computed from."""
+    reallocations = [r for r in reallocations if r.after != r.before]
+    if not reallocations:
+        raise DomainError(MESSAGE_INVALID_PLACES, code="invalid_places", status_code=400)
+    _open_year(year)
+    locked = _lock(r.cell_id for r in reallocations)
+    _open_year(year)
+    if len(locked) != len(reallocations) or any(cell.year != year for cell in locked.values()):
+        raise QuotaConflict(MESSAGE_NO_CELL.format(year=year, what="the amendment"), code=CODE_NO_CELL)
+    moved = [locked[r.cell_id] for r in reallocations if locked[r.cell_id].allocated != r.before]
+    if moved:
+        raise QuotaConflict(MESSAGE_CELL_MOVED.format(cells=_describe(moved)), code=CODE_CELL_MOVED)
+    below = [
+        (locked[r.cell_id], r.after)
+        for r in reallocations
+        if r.after < locked[r.cell_id].reserved + locked[r.cell_id].used
+    ]
+    if below:
+        raise QuotaConflict(MESSAGE_BELOW_HELD.format(cells=describe_below_held(below)), code=CODE_BELOW_HELD)
+    for r in reallocations:
+        # Conditional update: the allocation still the one computed from, and never below what the cell holds.
+        changed = QuotaCell.objects.filter(pk=r.cell_id, allocated=r.before, reserved__lte=r.after - F("used")).update(
+            allocated=r.after
+        )
+        if not changed:
+            raise QuotaConflict(MESSAGE_CELL_MOVED.format(cells=_describe([locked[r.cell_id]])), code=CODE_CELL_MOVED)
+    operation = uuid.uuid4()
+    deltas = {r.cell_id: r.after - r.before for r in reallocations}
+    _write_movements(MovementKind.AMEND, deltas, operation=operation, cause=cause, actor=actor, reason=reason)
+    return operation
+
+
 _DELTAS = {
+    MovementKind.AMEND: lambda n: {"allocated_delta": n},
     MovementKind.RESERVE: lambda n: {"reserved_delta": n},
     MovementKind.RELEASE: lambda n: {"reserved_delta": -n},
     MovementKind.COMMIT: lambda n: {"reserved_delta": -n, "used_delta": n},

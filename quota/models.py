@@ -18,6 +18,7 @@ from .calculation import CATEGORIES
 from .querysets import (
     LabourForceFigureQuerySet,
     PriorityProjectQuerySet,
+    QuotaAmendmentQuerySet,
     QuotaCellQuerySet,
     QuotaPlanQuerySet,
 )
@@ -719,3 +720,246 @@ class LedgerMovement(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.cell_id} ({self.allocated_delta:+}/{self.reserved_delta:+}/{self.used_delta:+})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Amendments (DOMAIN §5): new versions of an approved plan, applied to the ledger
+# ---------------------------------------------------------------------------------------------
+class AmendmentStatus(models.TextChoices):
+    """draft → proposed → approved; a returned amendment is a draft again (like a plan, quota/workflow.py)."""
+
+    DRAFT = "draft", _("Draft")
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+
+
+def _user_field(verbose_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+class QuotaAmendment(models.Model):
+    """A new version of an approved quota plan (DOMAIN §5): an effective date, a reason and ordered changes
+    (`AmendmentChange`), proposed by one ministry official and approved by another. Approval applies the changes to
+    the year's ledger cells as `amend` movements, in the same locked transaction that checks no cell goes below its
+    reserved + used places. The plan's version after an approved amendment is its `number` + 1.
+
+    While a draft, its outcome is computed live from the ledger (quota.amendments.amendment_outcome); proposing
+    stores it — the cells before and after (`AmendmentCell`), the totals, the rule results and the ceiling — and
+    approval applies exactly that, refusing if the plan moved to another version meanwhile.
+    """
+
+    Status = AmendmentStatus
+
+    plan = models.ForeignKey(QuotaPlan, on_delete=models.PROTECT, related_name="amendments", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("1 for the plan's first amendment, and so on."))
+    effective_date = models.DateField(_("effective date"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AmendmentStatus.choices, default=AmendmentStatus.DRAFT
+    )
+
+    # The outcome stored when proposed (empty in a draft).
+    based_on_version = models.PositiveSmallIntegerField(_("based on version"), null=True, blank=True)
+    total_before = models.PositiveBigIntegerField(_("total before"), null=True, blank=True)
+    total_after = models.PositiveBigIntegerField(_("total after"), null=True, blank=True)
+    ceiling_before = models.PositiveBigIntegerField(_("ceiling before"), null=True, blank=True)
+    ceiling_after = models.PositiveBigIntegerField(_("ceiling after"), null=True, blank=True)
+    rule_results = models.JSONField(_("rule results"), default=dict, blank=True)
+
+    # A breaking managers/specialists rule is overridden like a plan's (DOMAIN §3 step 4, §5).
+    override_reason = models.TextField(_("reason for the override"), blank=True)
+    overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
+    overridden_by = _user_field(_("overridden by"))
+    override_confirmed_at = models.DateTimeField(_("override confirmed at"), null=True, blank=True)
+    override_confirmed_by = _user_field(_("override confirmed by"))
+
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    proposed_by = _user_field(_("proposed by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = _user_field(_("approved by"))
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = _user_field(_("returned by"))
+    return_reason = models.TextField(_("reason for the return"), blank=True)
+    operation = models.UUIDField(_("ledger operation"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = _user_field(_("created by"))
+
+    objects = QuotaAmendmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quota amendment")
+        verbose_name_plural = _("quota amendments")
+        ordering = ["-plan__year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="quota_amendment_one_number_per_plan"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AmendmentStatus.values), name="quota_amendment_status_known"
+            ),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="quota_amendment_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | models.Q(proposed_at__isnull=False, proposed_by__isnull=False, total_after__isnull=False),
+                name="quota_amendment_proposed_has_proposer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | models.Q(approved_at__isnull=False, approved_by__isnull=False, operation__isnull=False),
+                name="quota_amendment_approved_has_approver",
+            ),
+            # Four eyes, held by the database as well as by the services.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("proposed_by")),
+                name="quota_amendment_approver_is_not_proposer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(override_confirmed_by__isnull=True)
+                | (models.Q(overridden_by__isnull=False) & ~models.Q(override_confirmed_by=models.F("overridden_by"))),
+                name="quota_amendment_override_confirmed_by_another",
+            ),
+        ]
+
+    def __str__(self):
+        params = {"number": self.number, "year": self.plan.year}
+        return str(_("Amendment %(number)s to the quota plan %(year)s") % params)
+
+    @property
+    def version(self) -> int:
+        """The plan's version this amendment makes (the approved plan itself is version 1)."""
+        return self.number + 1
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AmendmentStatus.DRAFT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == AmendmentStatus.APPROVED
+
+    @property
+    def override_pending(self) -> bool:
+        return bool(self.overridden_at) and not self.override_confirmed_at
+
+    @property
+    def override_confirmed(self) -> bool:
+        return bool(self.overridden_at and self.override_confirmed_at)
+
+    def as_record(self) -> dict:
+        """The values an audit event stores before and after a change."""
+        return {
+            "plan_year": self.plan.year,
+            "number": self.number,
+            "status": self.status,
+            "effective_date": self.effective_date.isoformat() if self.effective_date else None,
+            "changes": [change.as_record() for change in self.changes.all()],
+            "total_before": self.total_before,
+            "total_after": self.total_after,
+            "ceiling_after": self.ceiling_after,
+        }
+
+
+class AmendmentChangeKind(models.TextChoices):
+    SCALE = "scale", _("New total for a category (target or factor)")
+    MOVE = "move", _("Move places between cells or the national headroom")
+
+
+class AmendmentChange(models.Model):
+    """One change of an amendment, applied in `position` order (DOMAIN §5).
+
+    *scale*: a category's new national total — or, with `region`, its total in that region — as a `target` or a
+    `factor` (target = floor(current total × factor)), spread in proportion to the current cell values.
+    *move*: exactly `places` places from (`from_region`, `from_category`) to (`to_region`, `to_category`); an end
+    without a region is the national headroom."""
+
+    Kind = AmendmentChangeKind
+
+    amendment = models.ForeignKey(
+        QuotaAmendment, on_delete=models.CASCADE, related_name="changes", verbose_name=_("amendment")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=AmendmentChangeKind.choices)
+    category = models.CharField(_("category"), max_length=1, choices=QuotaCategory.choices, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    target = models.PositiveIntegerField(_("target total"), null=True, blank=True)
+    factor = models.DecimalField(_("factor"), max_digits=7, decimal_places=4, null=True, blank=True)
+    places = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    from_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from region")
+    )
+    from_category = models.CharField(_("from category"), max_length=1, choices=QuotaCategory.choices, blank=True)
+    to_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("to region")
+    )
+    to_category = models.CharField(_("to category"), max_length=1, choices=QuotaCategory.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("amendment change")
+        verbose_name_plural = _("amendment changes")
+        ordering = ["amendment", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["amendment", "position"], name="amendment_change_one_per_position"),
+            models.CheckConstraint(
+                condition=models.Q(kind="scale", category__in=list(CATEGORIES), places__isnull=True)
+                & (models.Q(target__isnull=False, factor__isnull=True) | models.Q(target__isnull=True, factor__gt=0))
+                | models.Q(kind="move", places__gt=0, target__isnull=True, factor__isnull=True),
+                name="amendment_change_shape",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amendment_id}#{self.position} {self.kind}"
+
+    def as_record(self) -> dict:
+        if self.kind == AmendmentChangeKind.SCALE:
+            return {
+                "kind": self.kind,
+                "category": self.category,
+                "region": self.region.code if self.region_id else None,
+                "target": self.target,
+                "factor": None if self.factor is None else str(self.factor),
+            }
+        return {
+            "kind": self.kind,
+            "places": self.places,
+            "from": [self.from_region.code, self.from_category] if self.from_region_id else None,
+            "to": [self.to_region.code, self.to_category] if self.to_region_id else None,
+        }
+
+
+class AmendmentCell(models.Model):
+    """A ledger cell's allocated places before and after a proposed or approved amendment: its history per cell."""
+
+    amendment = models.ForeignKey(
+        QuotaAmendment, on_delete=models.CASCADE, related_name="cells", verbose_name=_("amendment")
+    )
+    cell = models.ForeignKey(QuotaCell, on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"))
+    allocated_before = models.PositiveIntegerField(_("allocated before"))
+    allocated_after = models.PositiveIntegerField(_("allocated after"))
+
+    class Meta:
+        verbose_name = _("amended cell")
+        verbose_name_plural = _("amended cells")
+        ordering = ["amendment", "cell__kind", "cell__region__code", "cell__category"]
+        constraints = [
+            models.UniqueConstraint(fields=["amendment", "cell"], name="amendment_cell_one_per_cell"),
+            models.CheckConstraint(
+                condition=~models.Q(allocated_before=models.F("allocated_after")), name="amendment_cell_changes"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amendment_id}: {self.cell_id} {self.allocated_before} → {self.allocated_after}"
+
+    @property
+    def delta(self) -> int:
+        return self.allocated_after - self.allocated_before

@@ -57,3 +57,18 @@ class QuotaCellQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Approved numbers and live balances: every signed-in role except administrators (DOMAIN §10)."""
         return self if user_role(user) in DOMAIN_ROLES else self.none()
+
+
+class QuotaAmendmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Amendments are quota data (DOMAIN §10): ministry officials write them, regional officials and auditors read
+        them all; employers see approved ones only (the approved numbers); administrators none."""
+        role = user_role(user)
+        if role in QUOTA_DATA_READERS:
+            return self
+        if role == EMPLOYER:
+            return self.approved()
+        return self.none()
+
+    def approved(self):
+        return self.filter(status=self.model.Status.APPROVED)

@@ -67,17 +67,39 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def transition(name: str) -> Transition:
-    return TRANSITIONS[name]
+#: An amendment of an approved plan (DOMAIN §5): the same four eyes as a plan. Its changes are edited while it is a
+#: draft; a breaking managers/specialists rule is overridden by one official and confirmed by another before it is
+#: proposed; approval applies it to the ledger.
+AMENDMENT_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("change", frozenset({DRAFT}), DRAFT, _MINISTRY),
+        Transition("override", frozenset({DRAFT}), None, _MINISTRY, reason_required=True),
+        Transition("confirm_override", frozenset({DRAFT}), None, _MINISTRY, other_than="overridden_by"),
+        Transition("propose", frozenset({DRAFT}), PROPOSED, _MINISTRY),
+        Transition("approve", frozenset({PROPOSED}), APPROVED, _MINISTRY, other_than="proposed_by"),
+        Transition("return", frozenset({PROPOSED}), DRAFT, _MINISTRY, reason_required=True),
+    )
+}
+
+
+def transition(name: str, *, transitions: dict[str, Transition] = TRANSITIONS) -> Transition:
+    return transitions[name]
 
 
 def refusal(
-    name: str, *, status: str, role: str | None, actor_id: int | None, earlier_actor_id: int | None = None
+    name: str,
+    *,
+    status: str,
+    role: str | None,
+    actor_id: int | None,
+    earlier_actor_id: int | None = None,
+    transitions: dict[str, Transition] = TRANSITIONS,
 ) -> str | None:
     """Why `name` may not happen now, as a refusal code, or None when it may. `earlier_actor_id` is the id of the user
     in the transition's `other_than` field (None when there is none); `actor_id` None is the system itself, allowed
     only for `by_system` steps."""
-    step = TRANSITIONS[name]
+    step = transitions[name]
     if (actor_id is None and not step.by_system) or (actor_id is not None and role not in step.roles):
         return REFUSED_ROLE
     if status == APPROVED:
@@ -89,6 +111,6 @@ def refusal(
     return None
 
 
-def available(*, status: str, role: str | None) -> list[str]:
+def available(*, status: str, role: str | None, transitions: dict[str, Transition] = TRANSITIONS) -> list[str]:
     """The transitions a user of `role` may start from `status` (for pages; four eyes is checked on the request)."""
-    return [name for name, step in TRANSITIONS.items() if role in step.roles and status in step.sources]
+    return [name for name, step in transitions.items() if role in step.roles and status in step.sources]

@@ -1,0 +1,744 @@
+"""Amendments of an approved quota plan (DOMAIN §5): every write, and the outcome an amendment would have.
+
+An amendment is a new version of the plan with an effective date and a reason: ordered changes — a category's new
+total (a target, or a factor: floor(current × factor)) spread in proportion to the current cells, or exact places
+moved between cells and the national headroom — computed by quota.calculation.amend_cells on the year's ledger
+cells. One ministry official proposes it, another approves it; approval applies it through quota.ledger.quota_amend,
+which locks the cells like a reservation and refuses, naming the cells, to take any below its reserved + used places.
+
+Checks (`amendment_outcome`): the changes apply; some cell changes; no cell goes below reserved + used; the
+effective date lies in the plan year and not before the last approved amendment's; the total stays within the
+ceiling — raising it above needs a new quota-rate period starting on the effective date, the ceiling being
+recomputed with it (DOMAIN §9: an amendment's rate and numbers are those of its effective date); the
+managers/specialists rule holds with the policy of the effective date, or an override is confirmed by a second
+official.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.audit import record_event
+from common.errors import DomainError
+from common.models import Region
+from common.policy import P, PolicyNotDefined, policy_period, policy_reference, policy_value
+from common.roles import MINISTRY_OFFICIAL, user_role
+
+from . import workflow
+from .calculation import (
+    CATEGORIES,
+    INVALID_FACTOR,
+    INVALID_MOVE,
+    INVALID_TARGET,
+    MAX_FACTOR,
+    MOVE_EXCEEDS_PLACES,
+    NOTHING_TO_SCALE,
+    TARGET_BELOW_RESERVES,
+    UNKNOWN_CELL,
+    CalculationError,
+    MoveChange,
+    ScaleChange,
+    ShareResult,
+    amend_cells,
+    managers_specialists_share,
+    national_totals,
+    quota_ceiling,
+)
+from .imports import MAX_PLACES
+from .ledger import MESSAGE_BELOW_HELD, Reallocation, describe_below_held, quota_amend
+from .models import (
+    AmendmentCell,
+    AmendmentChange,
+    AmendmentChangeKind,
+    CellKind,
+    QuotaAmendment,
+    QuotaCell,
+    QuotaPlan,
+    QuotaYear,
+)
+
+MAX_REASON_LENGTH = 2000
+MAX_CHANGES = 100
+
+CODE_PLAN_NOT_APPROVED = "plan_not_approved"
+CODE_YEAR_CLOSED = "quota_year_closed"
+CODE_AMENDMENT_APPROVED = "amendment_approved"
+CODE_INVALID_TRANSITION = workflow.REFUSED_STATUS
+CODE_SAME_OFFICIAL = workflow.REFUSED_SAME_OFFICIAL
+CODE_CHECKS_FAILED = "amendment_checks_failed"
+CODE_STALE = "amendment_stale"
+CODE_NOT_FLAGGED = "not_flagged"
+CODE_OVERRIDE_EXISTS = "override_exists"
+CODE_NO_OVERRIDE = "no_override"
+CODE_OVERRIDE_CONFIRMED = "override_already_confirmed"
+
+# The checks an outcome reports (`AmendmentOutcome.problems`), by code.
+CHECK_CHANGES_APPLY = "changes_apply"
+CHECK_CHANGES_SOMETHING = "changes_something"
+CHECK_EFFECTIVE_DATE = "effective_date"
+CHECK_ABOVE_HELD = "cells_above_reserved_and_used"
+CHECK_CEILING = "within_ceiling"
+CHECK_MANAGERS_SPECIALISTS = "managers_specialists"
+
+MESSAGE_MINISTRY_ONLY = _("Only a ministry official may write amendments of the quota plan.")
+MESSAGE_PLAN_NOT_APPROVED = _("The plan for %(year)s is not approved: only an approved plan is amended.")
+MESSAGE_YEAR_CLOSED = _("The quota year %(year)s is closed: its plan can no longer be amended.")
+MESSAGE_AMENDMENT_APPROVED = _("Amendment %(number)s is approved: it never changes again.")
+MESSAGE_INVALID_TRANSITION = _("Amendment %(number)s is %(status)s: it cannot be %(step)s now.")
+MESSAGE_SAME_OFFICIAL_APPROVE = _(
+    "Four eyes: the official who proposed the amendment cannot approve it; another ministry official must."
+)
+MESSAGE_SAME_OFFICIAL_OVERRIDE = _(
+    "Four eyes: the official who recorded the override cannot confirm it; another ministry official must."
+)
+MESSAGE_CHECKS_FAILED = _("The amendment cannot be proposed: %(problems)s")
+MESSAGE_STALE = _(
+    "The plan is at version %(current)s, but the amendment was proposed on version %(based_on)s: return it and "
+    "propose it again on the current numbers."
+)
+MESSAGE_NOT_FLAGGED = _("The amendment keeps the managers/specialists rule: there is nothing to override.")
+MESSAGE_OVERRIDE_EXISTS = _("An override is already recorded on this amendment.")
+MESSAGE_NO_OVERRIDE = _("No override is recorded on this amendment: there is nothing to confirm.")
+MESSAGE_OVERRIDE_CONFIRMED = _("The override of this amendment is already confirmed.")
+MESSAGE_REASON_REQUIRED = _("Give the reason.")
+MESSAGE_REASON_TOO_LONG = _("The reason is longer than %(limit)s characters.")
+MESSAGE_EFFECTIVE_DATE = _("Enter a date.")
+MESSAGE_EFFECTIVE_DATE_YEAR = _("The effective date must lie in %(year)s, the plan year.")
+MESSAGE_EFFECTIVE_DATE_ORDER = _(
+    "The effective date cannot be before %(date)s, the effective date of amendment %(number)s."
+)
+MESSAGE_NO_CHANGES = _("Give at least one change (at most %(limit)s).")
+MESSAGE_CHANGE_KIND = _("Choose scale (a new total for a category) or move (exact places).")
+MESSAGE_CATEGORY = _("Choose a category: 1, 2, 3, 4 or S.")
+MESSAGE_TARGET_OR_FACTOR = _("Give either a target total or a factor, not both.")
+MESSAGE_TARGET = _("Enter a whole number of places from 0 to %(maximum)s.")
+MESSAGE_FACTOR = _("Enter a factor above 0 and at most %(maximum)s, with at most four decimals (e.g. 0.8).")
+MESSAGE_MOVE_PLACES = _("Enter a whole number of places from 1 to %(maximum)s.")
+MESSAGE_MOVE_END = _("Give both the region and the category, or neither for the national headroom.")
+MESSAGE_MOVE_SAME = _("A move needs two different ends.")
+MESSAGE_REGION = _("%(region)s has no cell in the %(year)s quota.")
+MESSAGE_NOTHING_CHANGES = _("The changes leave every cell as it is.")
+MESSAGE_CEILING_NEEDS_RATE = _(
+    "The total %(total)s would exceed the ceiling %(ceiling)s: raising it needs a new quota-rate period starting on "
+    "the effective date %(date)s."
+)
+MESSAGE_CEILING_EXCEEDED = _(
+    "The total %(total)s would exceed the ceiling %(ceiling)s, recomputed with the rate of %(rate)s%% in force from "
+    "%(date)s."
+)
+MESSAGE_RATE_MISSING = _("No quota rate is in force on %(date)s.")
+MESSAGE_SHARE_FAILS = _(
+    "Managers and specialists (categories 1–3) would be %(percent)s%% of the counted places, below %(threshold)s%%: "
+    "the amendment needs an override confirmed by a second official."
+)
+CALCULATION_MESSAGES = {
+    INVALID_FACTOR: _("Enter a factor above 0 and at most %(maximum)s, with at most four decimals (e.g. 0.8)."),
+    INVALID_TARGET: _("Give either a target total or a factor, not both."),
+    TARGET_BELOW_RESERVES: _("The target %(target)s is below the %(reserved)s places the project reserves hold."),
+    NOTHING_TO_SCALE: _("%(scope)s has no places to spread %(places)s places over in proportion: give them by moves."),
+    UNKNOWN_CELL: _("The plan has no cell %(cell)s."),
+    INVALID_MOVE: MESSAGE_MOVE_SAME,
+    MOVE_EXCEEDS_PLACES: _("%(source)s has %(available)s places: %(places)s cannot be moved from it."),
+}
+STEP_NAMES = {
+    "change": _("changed"),
+    "override": _("overridden"),
+    "confirm_override": _("confirmed"),
+    "propose": _("proposed"),
+    "approve": _("approved"),
+    "return": _("returned"),
+}
+
+
+def _require_ministry(actor) -> None:
+    if user_role(actor) != MINISTRY_OFFICIAL:
+        raise PermissionDenied(MESSAGE_MINISTRY_ONLY)
+
+
+def _reason(reason, *, field_name: str = "reason") -> str:
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError({field_name: MESSAGE_REASON_REQUIRED})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError({field_name: MESSAGE_REASON_TOO_LONG % {"limit": MAX_REASON_LENGTH}})
+    return reason
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Reading: versions, ceilings and the outcome of an amendment
+# ---------------------------------------------------------------------------------------------------------------------
+def plan_version(plan: QuotaPlan) -> int:
+    """The plan's current version: 1 when approved, +1 per approved amendment."""
+    return 1 + QuotaAmendment.objects.filter(plan=plan).approved().count()
+
+
+def _last_approved(plan: QuotaPlan) -> QuotaAmendment | None:
+    return QuotaAmendment.objects.filter(plan=plan).approved().order_by("-number").first()
+
+
+def plan_ceiling(plan: QuotaPlan) -> int:
+    """The ceiling in force: the plan's, or the one an approved amendment recomputed with a new rate."""
+    last = _last_approved(plan)
+    return last.ceiling_after if last is not None else plan.ceiling
+
+
+@dataclass(frozen=True)
+class CellOutcome:
+    cell: QuotaCell
+    before: int
+    after: int
+
+    @property
+    def held(self) -> int:
+        return self.cell.reserved + self.cell.used
+
+    @property
+    def below_held(self) -> bool:
+        return self.after < self.held
+
+
+@dataclass
+class AmendmentOutcome:
+    """What an amendment does to the plan, and whether it may be proposed (`problems` empty)."""
+
+    cells: list[CellOutcome] = field(default_factory=list)
+    totals_before: dict[str, int] = field(default_factory=dict)
+    totals_after: dict[str, int] = field(default_factory=dict)
+    headroom_before: int = 0
+    headroom_after: int = 0
+    total_before: int = 0
+    total_after: int = 0
+    ceiling_before: int = 0
+    ceiling_after: int = 0
+    targets: tuple = ()
+    share: ShareResult | None = None
+    rate_period: dict | None = None
+    problems: list[dict] = field(default_factory=list)
+
+    @property
+    def can_propose(self) -> bool:
+        return not self.problems
+
+    def problem(self, check: str, message, *, field_name: str | None = None) -> None:
+        self.problems.append({"check": check, "field": field_name, "message": str(message)})
+
+    def rule_results(self) -> dict:
+        return {
+            "managers_specialists": None if self.share is None else self.share.as_dict(),
+            "ceiling": {
+                "before": self.ceiling_before,
+                "after": self.ceiling_after,
+                "total": self.total_after,
+                "rate_period": self.rate_period,
+            },
+            "totals_before": self.totals_before,
+            "totals_after": self.totals_after,
+            "headroom_before": self.headroom_before,
+            "headroom_after": self.headroom_after,
+            "targets": list(self.targets),
+            "problems": self.problems,
+        }
+
+
+def _as_calculation_change(change: AmendmentChange) -> ScaleChange | MoveChange:
+    if change.kind == AmendmentChangeKind.SCALE:
+        return ScaleChange(
+            category=change.category,
+            region=change.region.code if change.region_id else None,
+            target=change.target,
+            factor=change.factor,
+        )
+    return MoveChange(
+        places=change.places,
+        source=(change.from_region.code, change.from_category) if change.from_region_id else None,
+        destination=(change.to_region.code, change.to_category) if change.to_region_id else None,
+    )
+
+
+def _calculation_message(error: CalculationError) -> str:
+    template = CALCULATION_MESSAGES.get(error.code)
+    if template is None:
+        return error.message
+    return str(template) % {"maximum": MAX_FACTOR, **error.details}
+
+
+def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
+    """Compute what the amendment does to the year's ledger cells as they are now, and every check (DOMAIN §5).
+    Used live for a draft; proposing stores it."""
+    plan = amendment.plan
+    outcome = AmendmentOutcome()
+    ledger_cells = list(QuotaCell.objects.filter(year=plan.year).select_related("region").order_by("id"))
+    regional = {(c.region.code, c.category): c for c in ledger_cells if c.kind == CellKind.REGIONAL}
+    projects = [c for c in ledger_cells if c.kind == CellKind.PROJECT]
+    headroom = next((c for c in ledger_cells if c.kind == CellKind.HEADROOM), None)
+    reserves = [(c.region.code, c.category, c.allocated) for c in projects]
+    cells_before = {key: cell.allocated for key, cell in regional.items()}
+    outcome.headroom_before = headroom.allocated if headroom else 0
+    outcome.totals_before = national_totals(cells=cells_before, reserves=reserves)
+    outcome.total_before = sum(outcome.totals_before.values()) + outcome.headroom_before
+    outcome.ceiling_before = plan_ceiling(plan)
+    outcome.ceiling_after = outcome.ceiling_before
+
+    changes = list(amendment.changes.select_related("region", "from_region", "to_region").order_by("position"))
+    try:
+        result = amend_cells(
+            cells=cells_before,
+            reserves=reserves,
+            national_headroom=outcome.headroom_before,
+            changes=[_as_calculation_change(change) for change in changes],
+        )
+    except CalculationError as error:
+        position = error.details.get("change")
+        outcome.problem(
+            CHECK_CHANGES_APPLY,
+            _calculation_message(error),
+            field_name=None if position is None else f"changes.{position}",
+        )
+        outcome.totals_after, outcome.headroom_after, outcome.total_after = (
+            outcome.totals_before,
+            outcome.headroom_before,
+            outcome.total_before,
+        )
+        return outcome
+
+    outcome.targets = result.targets
+    outcome.headroom_after = result.national_headroom
+    outcome.totals_after = national_totals(cells=result.cells, reserves=reserves)
+    outcome.total_after = sum(outcome.totals_after.values()) + outcome.headroom_after
+    outcome.cells = [
+        CellOutcome(regional[key], cells_before[key], after)
+        for key, after in result.cells.items()
+        if after != cells_before[key]
+    ]
+    if headroom is not None and outcome.headroom_after != outcome.headroom_before:
+        outcome.cells.append(CellOutcome(headroom, outcome.headroom_before, outcome.headroom_after))
+    outcome.cells.sort(key=lambda c: c.cell.pk)
+    if not outcome.cells:
+        outcome.problem(CHECK_CHANGES_SOMETHING, MESSAGE_NOTHING_CHANGES, field_name="changes")
+
+    below = [(c.cell, c.after) for c in outcome.cells if c.below_held]
+    if below:
+        outcome.problem(CHECK_ABOVE_HELD, MESSAGE_BELOW_HELD.format(cells=describe_below_held(below)))
+
+    day = amendment.effective_date
+    if day.year != plan.year:
+        outcome.problem(
+            CHECK_EFFECTIVE_DATE, MESSAGE_EFFECTIVE_DATE_YEAR % {"year": plan.year}, field_name="effective_date"
+        )
+        return outcome
+    last = _last_approved(plan)
+    if last is not None and last.pk != amendment.pk and day < last.effective_date:
+        outcome.problem(
+            CHECK_EFFECTIVE_DATE,
+            MESSAGE_EFFECTIVE_DATE_ORDER % {"date": last.effective_date.isoformat(), "number": last.number},
+            field_name="effective_date",
+        )
+
+    _check_ceiling(outcome, plan, day)
+    threshold = policy_value(P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, on=day)
+    seasonal = policy_value(P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL, on=day)
+    outcome.share = managers_specialists_share(
+        totals=outcome.totals_after, threshold_percent=threshold, seasonal_included=seasonal
+    )
+    if not outcome.share.passes and not amendment.override_confirmed:
+        outcome.problem(
+            CHECK_MANAGERS_SPECIALISTS,
+            MESSAGE_SHARE_FAILS % {"percent": outcome.share.percent, "threshold": outcome.share.threshold_percent},
+        )
+    return outcome
+
+
+def _check_ceiling(outcome: AmendmentOutcome, plan: QuotaPlan, day: date) -> None:
+    """A cut needs no check; a raise within the ceiling in force is fine; above it, only with a quota-rate period
+    starting on the effective date, the ceiling recomputed with it from the plan's labour force (DOMAIN §5)."""
+    if outcome.total_after <= outcome.ceiling_before:
+        return
+    try:
+        period = policy_period(P.QUOTA_RATE_PERCENT, on=day)
+    except PolicyNotDefined:
+        outcome.problem(CHECK_CEILING, MESSAGE_RATE_MISSING % {"date": day.isoformat()}, field_name="effective_date")
+        return
+    if period.valid_from != day:
+        outcome.problem(
+            CHECK_CEILING,
+            MESSAGE_CEILING_NEEDS_RATE
+            % {"total": outcome.total_after, "ceiling": outcome.ceiling_before, "date": day.isoformat()},
+        )
+        return
+    reference = policy_reference(P.QUOTA_RATE_PERCENT, on=day)
+    rate = policy_value(P.QUOTA_RATE_PERCENT, on=day)
+    labour_force = plan.computation_snapshot["result"]["labour_force"]
+    ceiling = quota_ceiling(rate_percent=rate, labour_force=labour_force)
+    outcome.rate_period = {**reference, "labour_force": labour_force, "ceiling": ceiling}
+    if outcome.total_after > ceiling:
+        outcome.problem(
+            CHECK_CEILING,
+            MESSAGE_CEILING_EXCEEDED
+            % {"total": outcome.total_after, "ceiling": ceiling, "rate": rate, "date": day.isoformat()},
+        )
+        return
+    outcome.ceiling_after = ceiling
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Writing: create and change a draft
+# ---------------------------------------------------------------------------------------------------------------------
+def _approved_plan(plan: QuotaPlan) -> QuotaYear:
+    if plan.status != QuotaPlan.Status.APPROVED:
+        raise DomainError(MESSAGE_PLAN_NOT_APPROVED % {"year": plan.year}, code=CODE_PLAN_NOT_APPROVED)
+    quota_year = QuotaYear.objects.filter(year=plan.year, plan=plan).first()
+    if quota_year is None:
+        raise DomainError(MESSAGE_PLAN_NOT_APPROVED % {"year": plan.year}, code=CODE_PLAN_NOT_APPROVED)
+    if not quota_year.is_open:
+        raise DomainError(MESSAGE_YEAR_CLOSED % {"year": plan.year}, code=CODE_YEAR_CLOSED)
+    return quota_year
+
+
+def _effective_date(value) -> date:
+    if not isinstance(value, date):
+        raise ValidationError({"effective_date": MESSAGE_EFFECTIVE_DATE})
+    return value
+
+
+def _int_in(value, low: int, high: int) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return None
+    return value
+
+
+def _factor(value) -> Decimal | None:
+    try:
+        factor = Decimal(str(value)) if not isinstance(value, bool) else None
+    except (InvalidOperation, ValueError):
+        return None
+    if factor is None or not factor.is_finite() or not Decimal(0) < factor <= MAX_FACTOR:
+        return None
+    if factor.as_tuple().exponent < -4:
+        return None
+    return factor
+
+
+def _region_in_year(region, regions: dict[str, Region]):
+    """A region with cells in the year's ledger, given by its code (or as a Region); None stays None."""
+    if region is None or region == "":
+        return None
+    code = region.code if isinstance(region, Region) else region
+    if not isinstance(code, str) or code not in regions:
+        raise LookupError(region)
+    return regions[code]
+
+
+def _build_changes(amendment: QuotaAmendment, changes) -> list[AmendmentChange]:
+    """Validate the changes field by field ("changes.2.target") and build their rows (not saved)."""
+    if not isinstance(changes, list | tuple) or not 1 <= len(changes) <= MAX_CHANGES:
+        raise ValidationError({"changes": MESSAGE_NO_CHANGES % {"limit": MAX_CHANGES}})
+    year = amendment.plan.year
+    regions = {
+        region.code: region
+        for region in Region.objects.filter(
+            pk__in=QuotaCell.objects.filter(year=year, kind=CellKind.REGIONAL).values("region_id")
+        )
+    }
+    errors, rows = {}, []
+    for position, data in enumerate(changes):
+        prefix = f"changes.{position}"
+        data = data if isinstance(data, dict) else {}
+        kind = data.get("kind")
+        row = AmendmentChange(amendment=amendment, position=position, kind=kind or "")
+        if kind == AmendmentChangeKind.SCALE:
+            if data.get("category") not in CATEGORIES:
+                errors[f"{prefix}.category"] = MESSAGE_CATEGORY
+            row.category = data.get("category") or ""
+            try:
+                row.region = _region_in_year(data.get("region"), regions)
+            except LookupError:
+                errors[f"{prefix}.region"] = MESSAGE_REGION % {"region": data.get("region"), "year": year}
+            target, factor = data.get("target"), data.get("factor")
+            if (target is None) == (factor is None):
+                errors[f"{prefix}.target"] = MESSAGE_TARGET_OR_FACTOR
+            elif target is not None:
+                row.target = _int_in(target, 0, MAX_PLACES)
+                if row.target is None:
+                    errors[f"{prefix}.target"] = MESSAGE_TARGET % {"maximum": MAX_PLACES}
+            else:
+                row.factor = _factor(factor)
+                if row.factor is None:
+                    errors[f"{prefix}.factor"] = MESSAGE_FACTOR % {"maximum": MAX_FACTOR}
+        elif kind == AmendmentChangeKind.MOVE:
+            row.places = _int_in(data.get("places"), 1, MAX_PLACES)
+            if row.places is None:
+                errors[f"{prefix}.places"] = MESSAGE_MOVE_PLACES % {"maximum": MAX_PLACES}
+            ends = []
+            for end in ("from", "to"):
+                region, category = data.get(f"{end}_region") or None, data.get(f"{end}_category") or ""
+                if (region is None) != (not category):
+                    errors[f"{prefix}.{end}_region"] = MESSAGE_MOVE_END
+                    continue
+                if category and category not in CATEGORIES:
+                    errors[f"{prefix}.{end}_category"] = MESSAGE_CATEGORY
+                    continue
+                try:
+                    region = _region_in_year(region, regions)
+                except LookupError:
+                    errors[f"{prefix}.{end}_region"] = MESSAGE_REGION % {"region": region, "year": year}
+                    continue
+                setattr(row, f"{end}_region", region)
+                setattr(row, f"{end}_category", category)
+                ends.append((region.pk if region else None, category))
+            if len(ends) == 2 and ends[0] == ends[1]:
+                errors[f"{prefix}.to_region"] = MESSAGE_MOVE_SAME
+        else:
+            errors[f"{prefix}.kind"] = MESSAGE_CHANGE_KIND
+        rows.append(row)
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def _record(amendment: QuotaAmendment) -> dict:
+    return QuotaAmendment.objects.select_related("plan").get(pk=amendment.pk).as_record()
+
+
+@transaction.atomic
+def amendment_create(*, plan: QuotaPlan, effective_date, reason: str, changes, actor) -> QuotaAmendment:
+    """Draft an amendment of an approved plan whose year is open: its effective date, reason and ordered changes
+    (dicts: kind "scale" with category, region (optional), target or factor; kind "move" with places, from_region +
+    from_category, to_region + to_category — an end without both is the national headroom). Numbered next for the
+    plan; checked only when its outcome is computed (`amendment_outcome`, live on the draft, stored on propose)."""
+    _require_ministry(actor)
+    plan = QuotaPlan.objects.select_for_update().get(pk=plan.pk)
+    _approved_plan(plan)
+    number = (QuotaAmendment.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
+    amendment = QuotaAmendment(
+        plan=plan,
+        number=number,
+        effective_date=_effective_date(effective_date),
+        reason=_reason(reason),
+        created_by=actor,
+    )
+    rows = _build_changes(amendment, changes)
+    amendment.save()
+    AmendmentChange.objects.bulk_create(rows)
+    record_event(actor=actor, action="quota_amendment.created", obj=amendment, after=_record(amendment))
+    return amendment
+
+
+def _lock_for(amendment: QuotaAmendment, step: str, actor) -> QuotaAmendment:
+    """The amendment's row, locked, once quota.workflow allows `step` by `actor` (four eyes included)."""
+    amendment = QuotaAmendment.objects.select_for_update().select_related("plan").get(pk=amendment.pk)
+    transition = workflow.transition(step, transitions=workflow.AMENDMENT_TRANSITIONS)
+    earlier = getattr(amendment, f"{transition.other_than}_id") if transition.other_than else None
+    code = workflow.refusal(
+        step,
+        status=amendment.status,
+        role=user_role(actor),
+        actor_id=getattr(actor, "pk", None),
+        earlier_actor_id=earlier,
+        transitions=workflow.AMENDMENT_TRANSITIONS,
+    )
+    if code == workflow.REFUSED_ROLE:
+        raise PermissionDenied(MESSAGE_MINISTRY_ONLY)
+    if code == workflow.REFUSED_APPROVED:
+        raise DomainError(MESSAGE_AMENDMENT_APPROVED % {"number": amendment.number}, code=CODE_AMENDMENT_APPROVED)
+    if code == workflow.REFUSED_SAME_OFFICIAL:
+        message = MESSAGE_SAME_OFFICIAL_APPROVE if step == "approve" else MESSAGE_SAME_OFFICIAL_OVERRIDE
+        raise DomainError(message, code=CODE_SAME_OFFICIAL)
+    if code:
+        raise DomainError(
+            MESSAGE_INVALID_TRANSITION
+            % {"number": amendment.number, "status": amendment.get_status_display(), "step": STEP_NAMES[step]},
+            code=CODE_INVALID_TRANSITION,
+        )
+    return amendment
+
+
+def _clear_override(amendment: QuotaAmendment) -> None:
+    amendment.override_reason = ""
+    amendment.overridden_at = amendment.overridden_by = None
+    amendment.override_confirmed_at = amendment.override_confirmed_by = None
+
+
+@transaction.atomic
+def amendment_update(*, amendment: QuotaAmendment, actor, **changes_to_make) -> QuotaAmendment:
+    """Change a draft's effective date, reason or changes (the list replaces the old one). An override recorded on
+    the old numbers is cleared: it was given for them."""
+    _require_ministry(actor)
+    unknown = set(changes_to_make) - {"effective_date", "reason", "changes"}
+    if unknown:
+        raise TypeError(f"amendment_update() cannot change {', '.join(sorted(unknown))}")
+    amendment = _lock_for(amendment, "change", actor)
+    _approved_plan(amendment.plan)
+    before = _record(amendment)
+    if "effective_date" in changes_to_make:
+        amendment.effective_date = _effective_date(changes_to_make["effective_date"])
+    if "reason" in changes_to_make:
+        amendment.reason = _reason(changes_to_make["reason"])
+    if "changes" in changes_to_make:
+        rows = _build_changes(amendment, changes_to_make["changes"])
+        amendment.changes.all().delete()
+        AmendmentChange.objects.bulk_create(rows)
+    _clear_override(amendment)
+    amendment.save()
+    record_event(actor=actor, action="quota_amendment.changed", obj=amendment, before=before, after=_record(amendment))
+    return amendment
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The override of a breaking managers/specialists rule (like a plan's: one official records, another confirms)
+# ---------------------------------------------------------------------------------------------------------------------
+@transaction.atomic
+def amendment_override(*, amendment: QuotaAmendment, reason: str, actor) -> QuotaAmendment:
+    _require_ministry(actor)
+    amendment = _lock_for(amendment, "override", actor)
+    reason = _reason(reason)
+    outcome = amendment_outcome(amendment)
+    if outcome.share is None or outcome.share.passes:
+        raise DomainError(MESSAGE_NOT_FLAGGED, code=CODE_NOT_FLAGGED)
+    if amendment.overridden_at is not None:
+        raise DomainError(MESSAGE_OVERRIDE_EXISTS, code=CODE_OVERRIDE_EXISTS)
+    amendment.override_reason, amendment.overridden_at, amendment.overridden_by = reason, timezone.now(), actor
+    amendment.save()
+    record_event(
+        actor=actor,
+        action="quota_amendment.override_recorded",
+        obj=amendment,
+        after={"share": outcome.share.as_dict()},
+        reason=reason,
+    )
+    return amendment
+
+
+@transaction.atomic
+def amendment_confirm_override(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
+    _require_ministry(actor)
+    amendment = _lock_for(amendment, "confirm_override", actor)
+    if amendment.overridden_at is None:
+        raise DomainError(MESSAGE_NO_OVERRIDE, code=CODE_NO_OVERRIDE)
+    if amendment.override_confirmed_at is not None:
+        raise DomainError(MESSAGE_OVERRIDE_CONFIRMED, code=CODE_OVERRIDE_CONFIRMED)
+    amendment.override_confirmed_at, amendment.override_confirmed_by = timezone.now(), actor
+    amendment.save()
+    record_event(
+        actor=actor,
+        action="quota_amendment.override_confirmed",
+        obj=amendment,
+        after={"overridden_by": amendment.overridden_by_id},
+        reason=amendment.override_reason,
+    )
+    return amendment
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The lifecycle: propose (stores the outcome), approve (another official; applies it to the ledger), return
+# ---------------------------------------------------------------------------------------------------------------------
+@transaction.atomic
+def amendment_propose(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
+    """Propose a draft whose checks all pass: its outcome — cells before and after, totals, ceiling, rule results,
+    the plan version it is based on — is stored, and approval applies exactly that. 409 naming the failed checks."""
+    _require_ministry(actor)
+    amendment = _lock_for(amendment, "propose", actor)
+    _approved_plan(amendment.plan)
+    outcome = amendment_outcome(amendment)
+    if outcome.problems:
+        raise DomainError(
+            MESSAGE_CHECKS_FAILED % {"problems": " ".join(p["message"] for p in outcome.problems)},
+            code=CODE_CHECKS_FAILED,
+            field=outcome.problems[0]["field"],
+        )
+    AmendmentCell.objects.filter(amendment=amendment).delete()
+    AmendmentCell.objects.bulk_create(
+        AmendmentCell(amendment=amendment, cell=c.cell, allocated_before=c.before, allocated_after=c.after)
+        for c in outcome.cells
+    )
+    amendment.status = QuotaAmendment.Status.PROPOSED
+    amendment.based_on_version = plan_version(amendment.plan)
+    amendment.total_before, amendment.total_after = outcome.total_before, outcome.total_after
+    amendment.ceiling_before, amendment.ceiling_after = outcome.ceiling_before, outcome.ceiling_after
+    amendment.rule_results = outcome.rule_results()
+    amendment.proposed_at, amendment.proposed_by = timezone.now(), actor
+    amendment.returned_at, amendment.returned_by, amendment.return_reason = None, None, ""
+    amendment.save()
+    record_event(
+        actor=actor,
+        action="quota_amendment.proposed",
+        obj=amendment,
+        after={
+            **_record(amendment),
+            "based_on_version": amendment.based_on_version,
+            "cells": {str(c.cell.pk): [c.before, c.after] for c in outcome.cells},
+        },
+    )
+    return amendment
+
+
+@transaction.atomic
+def amendment_approve(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
+    """Approve a proposed amendment (four eyes: not its proposer) and apply it to the ledger in the same transaction
+    (quota.ledger.quota_amend): refused if the plan moved to another version since it was proposed, or — checked with
+    the cells locked, so racing reservations cannot slip between — if any cell would go below reserved + used.
+    Lock order: plan → amendment → cells (by id) → audit chain head."""
+    _require_ministry(actor)
+    plan = QuotaPlan.objects.select_for_update().get(pk=amendment.plan_id)  # one amendment of a plan at a time
+    amendment = _lock_for(amendment, "approve", actor)
+    quota_year = _approved_plan(plan)
+    current = plan_version(plan)
+    if amendment.based_on_version != current:
+        raise DomainError(MESSAGE_STALE % {"current": current, "based_on": amendment.based_on_version}, code=CODE_STALE)
+    reallocations = [
+        Reallocation(row.cell_id, row.allocated_before, row.allocated_after) for row in amendment.cells.all()
+    ]
+    now = timezone.now()
+    amendment.operation = quota_amend(
+        year=quota_year.year,
+        reallocations=reallocations,
+        cause=amendment,
+        actor=actor,
+        reason=_("Amendment %(number)s: %(reason)s") % {"number": amendment.number, "reason": amendment.reason},
+    )
+    amendment.status = QuotaAmendment.Status.APPROVED
+    amendment.approved_at, amendment.approved_by = now, actor
+    amendment.save()
+    record_event(
+        actor=actor,
+        action="quota_amendment.approved",
+        obj=amendment,
+        before={"status": QuotaAmendment.Status.PROPOSED, "proposed_by": amendment.proposed_by_id},
+        after={**_record(amendment), "version": amendment.version, "operation": str(amendment.operation)},
+    )
+    return amendment
+
+
+@transaction.atomic
+def amendment_return(*, amendment: QuotaAmendment, reason: str, actor) -> QuotaAmendment:
+    """Return a proposed amendment to draft with a reason: its stored outcome is cleared (it is recomputed live),
+    its changes stay for editing."""
+    _require_ministry(actor)
+    amendment = _lock_for(amendment, "return", actor)
+    reason = _reason(reason)
+    before = _record(amendment)
+    AmendmentCell.objects.filter(amendment=amendment).delete()
+    amendment.status = QuotaAmendment.Status.DRAFT
+    amendment.based_on_version = None
+    amendment.total_before = amendment.total_after = None
+    amendment.ceiling_before = amendment.ceiling_after = None
+    amendment.rule_results = {}
+    amendment.proposed_at = amendment.proposed_by = None
+    amendment.returned_at, amendment.returned_by, amendment.return_reason = timezone.now(), actor, reason
+    amendment.save()
+    record_event(
+        actor=actor,
+        action="quota_amendment.returned",
+        obj=amendment,
+        before=before,
+        after={"status": amendment.status},
+        reason=reason,
+    )
+    return amendment

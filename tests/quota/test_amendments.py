@@ -1,0 +1,482 @@
+"""Amendments of an approved plan through their services (Step 7; DOMAIN §5): targets and factors spread in
+proportion to the current cells, exact moves, the 2022 cut, refusals below reserved + used, the ceiling and its new
+rate period, the managers/specialists rule with its override, four eyes, and the ledger movements they leave."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from common.errors import DomainError
+from common.models import AuditEvent
+from common.policy import P
+from quota import calculation
+from quota.amendments import (
+    CHECK_ABOVE_HELD,
+    CHECK_CEILING,
+    CHECK_CHANGES_APPLY,
+    CHECK_EFFECTIVE_DATE,
+    CHECK_MANAGERS_SPECIALISTS,
+    CODE_AMENDMENT_APPROVED,
+    CODE_CHECKS_FAILED,
+    CODE_PLAN_NOT_APPROVED,
+    CODE_SAME_OFFICIAL,
+    CODE_STALE,
+    CODE_YEAR_CLOSED,
+    amendment_approve,
+    amendment_confirm_override,
+    amendment_create,
+    amendment_outcome,
+    amendment_override,
+    amendment_propose,
+    amendment_return,
+    amendment_update,
+    plan_ceiling,
+    plan_version,
+)
+from quota.calculation import CalculationError, MoveChange, ScaleChange, amend_cells
+from quota.ledger import CODE_BELOW_HELD, Placement, quota_ledger_verify, quota_reserve, quota_year_close
+from quota.models import LedgerMovement, QuotaAmendment, QuotaCell
+from quota.services import quota_plan_create
+from tests.common.reference_factories import make_policy_parameter
+from tests.quota.amendment_fixtures import DEMAND_2022, LABOUR_FORCE_2022, approved_plan
+from tests.quota.factories import quota_policy
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The maths (quota.calculation.amend_cells)
+# ---------------------------------------------------------------------------------------------------------------------
+def test_the_per_cell_golden_spreads_a_target_in_proportion_to_current_values():
+    result = amend_cells(
+        cells={("KZ-A", "3"): 2_414, ("KZ-B", "3"): 248, ("KZ-A", "4"): 100},
+        national_headroom=7,
+        changes=[ScaleChange(category="3", target=2_131)],
+    )
+    assert result.cells == {("KZ-A", "3"): 1_932, ("KZ-A", "4"): 100, ("KZ-B", "3"): 199}
+    assert result.national_headroom == 7  # places cut leave the plan
+    assert result.targets == ({"category": "3", "region": None, "current": 2_662, "target": 2_131, "factor": None},)
+
+
+def test_a_factor_floors_the_exact_product_and_reserves_keep_their_places():
+    # current cat-3 total = 2,414 + 248 + 300 reserved = 2,962; floor(2,962 × 0.8) = 2,369; cells share 2,069.
+    result = amend_cells(
+        cells={("KZ-A", "3"): 2_414, ("KZ-B", "3"): 248},
+        reserves=[("KZ-A", "3", 300)],
+        national_headroom=0,
+        changes=[ScaleChange(category="3", factor=Decimal("0.8"))],
+    )
+    assert sum(result.cells.values()) == 2_069
+    assert result.targets[0]["target"] == 2_369
+    assert calculation.amendment_target(current=10, factor=Decimal("0.33")) == 3
+    assert calculation.amendment_target(current=3, factor=Decimal("0.3333")) == 0
+
+
+def test_a_region_target_moves_only_that_regions_cell():
+    result = amend_cells(
+        cells={("KZ-A", "3"): 2_414, ("KZ-B", "3"): 248},
+        national_headroom=0,
+        changes=[ScaleChange(category="3", region="KZ-B", target=300)],
+    )
+    assert result.cells == {("KZ-A", "3"): 2_414, ("KZ-B", "3"): 300}
+
+
+def test_moves_name_exact_places_between_cells_and_the_headroom_in_order():
+    result = amend_cells(
+        cells={("KZ-A", "3"): 10, ("KZ-B", "3"): 5},
+        national_headroom=4,
+        changes=[
+            MoveChange(places=4, source=None, destination=("KZ-B", "3")),
+            MoveChange(places=9, source=("KZ-B", "3"), destination=("KZ-A", "3")),
+            MoveChange(places=2, source=("KZ-A", "3"), destination=None),
+        ],
+    )
+    assert result.cells == {("KZ-A", "3"): 17, ("KZ-B", "3"): 0}
+    assert result.national_headroom == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "details"),
+    [
+        (MoveChange(places=11, source=("KZ-A", "3"), destination=None), calculation.MOVE_EXCEEDS_PLACES, {}),
+        (MoveChange(places=1, source=None, destination=None), calculation.INVALID_MOVE, {}),
+        (MoveChange(places=1, source=("KZ-Z", "3"), destination=None), calculation.UNKNOWN_CELL, {}),
+        (ScaleChange(category="3", target=5, factor=Decimal(1)), calculation.INVALID_TARGET, {}),
+        (ScaleChange(category="3", factor=Decimal("11")), calculation.INVALID_FACTOR, {}),
+        (ScaleChange(category="4", target=5), calculation.NOTHING_TO_SCALE, {"places": 5}),
+        (ScaleChange(category="3", target=2), calculation.TARGET_BELOW_RESERVES, {"reserved": 3}),
+    ],
+)
+def test_changes_that_cannot_apply_are_refused_naming_the_change(change, code, details):
+    with pytest.raises(CalculationError) as refused:
+        amend_cells(
+            cells={("KZ-A", "3"): 10, ("KZ-A", "4"): 0},
+            reserves=[("KZ-A", "3", 3)],
+            national_headroom=0,
+            changes=[ScaleChange(category="1", target=0), change],
+        )
+    assert refused.value.code == code
+    assert refused.value.details["change"] == 1
+    assert details.items() <= refused.value.details.items()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Through the services, on a plan approved by two officials
+# ---------------------------------------------------------------------------------------------------------------------
+@pytest.fixture
+def regions(golden_regions):
+    return golden_regions
+
+
+@pytest.fixture
+def plan_2016(ministry_user, ministry_2, regions):
+    """2016, rate 0.7 %, labour force 1,000,000 → ceiling 7,000; cat-3 cells 2,414 (A) and 248 (B), a few more; the
+    rest (4,138 places) is national headroom."""
+    quota_policy()
+    return approved_plan(
+        year=2016,
+        demand={"KZ-A": (10, 20, 2_414, 100, 0), "KZ-B": (0, 0, 248, 70, 0)},
+        labour_force=1_000_000,
+        proposer=ministry_user,
+        approver=ministry_2,
+    )
+
+
+def cell(year, region, category):
+    return QuotaCell.objects.get(year=year, kind="regional", region__code=region, category=category)
+
+
+def scale(category, *, target=None, factor=None, region=None):
+    return {"kind": "scale", "category": category, "target": target, "factor": factor, "region": region}
+
+
+def move(places, source=None, destination=None):
+    change = {"kind": "move", "places": places}
+    if source:
+        change.update(from_region=source[0], from_category=source[1])
+    if destination:
+        change.update(to_region=destination[0], to_category=destination[1])
+    return change
+
+
+def amend(plan, changes, *, proposer, approver, effective_date=None):
+    amendment = amendment_create(
+        plan=plan,
+        effective_date=effective_date or date(plan.year, 6, 1),
+        reason="Order of the Minister (test)",
+        changes=changes,
+        actor=proposer,
+    )
+    amendment_propose(amendment=amendment, actor=proposer)
+    return amendment_approve(amendment=amendment, actor=approver)
+
+
+def test_the_per_cell_golden_through_the_ledger(plan_2016, ministry_user, ministry_2):
+    amendment = amend(plan_2016, [scale("3", target=2_131)], proposer=ministry_user, approver=ministry_2)
+    assert (cell(2016, "KZ-A", "3").allocated, cell(2016, "KZ-B", "3").allocated) == (1_932, 199)
+    assert amendment.status == "approved" and amendment.version == 2 == plan_version(plan_2016)
+    assert amendment.total_before == 7_000 and amendment.total_after == 7_000 - 531
+    history = {
+        (row.cell.region.code, row.cell.category): (row.allocated_before, row.allocated_after)
+        for row in amendment.cells.select_related("cell__region")
+    }
+    assert history == {("KZ-A", "3"): (2_414, 1_932), ("KZ-B", "3"): (248, 199)}
+    movements = LedgerMovement.objects.filter(kind="amend", operation=amendment.operation)
+    assert sorted(m.allocated_delta for m in movements) == [-482, -49]
+    assert {(m.cause_type, m.cause_id) for m in movements} == {("quota.quotaamendment", str(amendment.pk))}
+    assert quota_ledger_verify(year=2016) == []
+    assert plan_2016.cells.get(region__code="KZ-A", category="3").places == 2_414  # version 1 stays as approved
+
+
+def test_the_2022_cut_is_reproduced(ministry_user, ministry_2, regions, db):
+    quota_policy(rate="0.310")
+    plan = approved_plan(
+        year=2022, demand=DEMAND_2022, labour_force=LABOUR_FORCE_2022, proposer=ministry_user, approver=ministry_2
+    )
+    totals = {c: sum(cell(2022, r, c).allocated for r in DEMAND_2022) for c in "1234S"}
+    assert totals == {"1": 1_243, "2": 6_499, "3": 13_887, "4": 3_421, "S": 3_302}
+    assert plan.ceiling == 28_352 and plan.national_headroom == 0
+
+    amendment = amend(
+        plan,
+        [scale("3", target=11_110), scale("4", target=2_396), scale("S", target=2_312)],
+        proposer=ministry_user,
+        approver=ministry_2,
+        effective_date=date(2022, 2, 4),
+    )
+    totals = {c: sum(cell(2022, r, c).allocated for r in DEMAND_2022) for c in "1234S"}
+    assert totals == {"1": 1_243, "2": 6_499, "3": 11_110, "4": 2_396, "S": 2_312}
+    assert (amendment.total_before, amendment.total_after) == (28_352, 23_560)
+    # In proportion to the current cells: cat 3 of 8,000 / 4,000 / 1,887 → ×11,110/13,887.
+    assert [cell(2022, r, "3").allocated for r in DEMAND_2022] == [6_400, 3_200, 1_510]
+    assert amendment.ceiling_after == 28_352  # a cut needs no ceiling check
+    assert QuotaCell.objects.get(year=2022, kind="headroom").allocated == 0  # places cut leave the plan
+    assert quota_ledger_verify(year=2022) == []
+
+
+def test_a_cut_below_reserved_and_used_is_refused_naming_the_cells(plan_2016, ministry_user, ministry_2, regions):
+    quota_reserve(
+        placements=[Placement(region_id=regions["KZ-B"].pk, category="3", places=220)],
+        cause=("test", "1"),
+        actor=ministry_user,
+        on=date(2016, 3, 1),
+    )
+    amendment = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="cut",
+        changes=[scale("3", target=2_131)],
+        actor=ministry_user,
+    )
+    outcome = amendment_outcome(amendment)
+    assert [p["check"] for p in outcome.problems] == [CHECK_ABOVE_HELD]
+    assert "KZ-B/3 (199 < 220 reserved + used)" in outcome.problems[0]["message"]
+    with pytest.raises(DomainError) as refused:
+        amendment_propose(amendment=amendment, actor=ministry_user)
+    assert refused.value.code == CODE_CHECKS_FAILED and "KZ-B/3" in str(refused.value.message)
+    assert cell(2016, "KZ-B", "3").allocated == 248  # never clamped
+
+
+def test_a_reservation_after_the_proposal_makes_approval_refuse_and_change_nothing(
+    plan_2016, ministry_user, ministry_2, regions
+):
+    amendment = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="cut",
+        changes=[scale("3", target=2_131)],
+        actor=ministry_user,
+    )
+    amendment_propose(amendment=amendment, actor=ministry_user)
+    quota_reserve(
+        placements=[Placement(region_id=regions["KZ-A"].pk, category="3", places=2_000)],
+        cause=("test", "2"),
+        actor=ministry_user,
+        on=date(2016, 3, 1),
+    )
+    with pytest.raises(DomainError) as refused:
+        amendment_approve(amendment=amendment, actor=ministry_2)
+    assert refused.value.code == CODE_BELOW_HELD
+    assert "KZ-A/3 (1932 < 2000 reserved + used)" in str(refused.value.message)
+    assert cell(2016, "KZ-A", "3").allocated == 2_414
+    amendment.refresh_from_db()
+    assert amendment.status == "proposed"
+    assert not LedgerMovement.objects.filter(kind="amend").exists()
+
+
+def test_four_eyes_and_the_lifecycle(plan_2016, ministry_user, ministry_2, official_1, auditor_user):
+    amendment = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="move",
+        changes=[move(5, None, ("KZ-B", "4"))],
+        actor=ministry_user,
+    )
+    assert amendment.number == 1 and amendment.status == "draft"
+    for user in (official_1, auditor_user):
+        with pytest.raises(PermissionDenied):
+            amendment_propose(amendment=amendment, actor=user)
+    amendment_propose(amendment=amendment, actor=ministry_user)
+    with pytest.raises(DomainError) as refused:
+        amendment_approve(amendment=amendment, actor=ministry_user)
+    assert refused.value.code == CODE_SAME_OFFICIAL
+    with pytest.raises(ValidationError):
+        amendment_return(amendment=amendment, reason="  ", actor=ministry_2)
+    amendment_return(amendment=amendment, reason="Cite the order number", actor=ministry_2)
+    amendment.refresh_from_db()
+    assert amendment.status == "draft" and amendment.return_reason == "Cite the order number"
+    assert not amendment.cells.exists()
+    amendment_update(amendment=amendment, reason="Order No. 12", actor=ministry_user)
+    amendment_propose(amendment=amendment, actor=ministry_2)
+    amendment_approve(amendment=amendment, actor=ministry_user)  # the other official proposed it this time
+    assert cell(2016, "KZ-B", "4").allocated == 75
+    assert QuotaCell.objects.get(year=2016, kind="headroom").allocated == 4_138 - 5
+    with pytest.raises(DomainError) as refused:
+        amendment_update(amendment=amendment, reason="again", actor=ministry_user)
+    assert refused.value.code == CODE_AMENDMENT_APPROVED
+    actions = list(
+        AuditEvent.objects.filter(object_type="quota.quotaamendment", object_id=str(amendment.pk))
+        .values_list("action", flat=True)
+        .order_by("id")
+    )
+    assert actions == [
+        "quota_amendment.created",
+        "quota_amendment.proposed",
+        "quota_amendment.returned",
+        "quota_amendment.changed",
+        "quota_amendment.proposed",
+        "quota_amendment.approved",
+    ]
+
+
+def test_an_amendment_proposed_on_an_older_version_is_refused(plan_2016, ministry_user, ministry_2):
+    first = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="a",
+        changes=[move(5, None, ("KZ-B", "4"))],
+        actor=ministry_user,
+    )
+    second = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="b",
+        changes=[move(5, None, ("KZ-A", "4"))],
+        actor=ministry_user,
+    )
+    amendment_propose(amendment=first, actor=ministry_user)
+    amendment_propose(amendment=second, actor=ministry_user)
+    amendment_approve(amendment=first, actor=ministry_2)
+    with pytest.raises(DomainError) as refused:
+        amendment_approve(amendment=second, actor=ministry_2)
+    assert refused.value.code == CODE_STALE
+    amendment_return(amendment=second, reason="rebase", actor=ministry_2)
+    amendment_propose(amendment=second, actor=ministry_user)
+    assert amendment_approve(amendment=second, actor=ministry_2).version == 3
+
+
+def test_raising_above_the_ceiling_needs_a_rate_period_from_the_effective_date(ministry_user, ministry_2, regions, db):
+    make_policy_parameter(
+        P.QUOTA_RATE_PERCENT,
+        (date(2000, 1, 1), date(2016, 7, 31), "0.700"),
+        (date(2016, 8, 1), None, "0.750"),
+        value_type="percent",
+    )
+    make_policy_parameter(
+        P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, (date(2000, 1, 1), None, "70.000"), value_type="percent"
+    )
+    make_policy_parameter(
+        P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL, (date(2000, 1, 1), None, False), value_type="switch"
+    )
+    plan = approved_plan(
+        year=2016,
+        demand={"KZ-A": (0, 0, 7_000, 0, 0)},
+        labour_force=1_000_000,
+        proposer=ministry_user,
+        approver=ministry_2,
+    )
+    assert plan.ceiling == 7_000 and plan.national_headroom == 0
+
+    within = amendment_create(
+        plan=plan,
+        effective_date=date(2016, 6, 1),
+        reason="raise",
+        changes=[scale("3", target=7_400)],
+        actor=ministry_user,
+    )
+    outcome = amendment_outcome(within)
+    assert [p["check"] for p in outcome.problems] == [CHECK_CEILING]
+    assert "new quota-rate period starting on the effective date 2016-06-01" in outcome.problems[0]["message"]
+
+    within = amendment_update(amendment=within, effective_date=date(2016, 8, 1), actor=ministry_user)
+    outcome = amendment_outcome(within)
+    assert outcome.problems == [] and outcome.ceiling_after == 7_500
+    amendment_propose(amendment=within, actor=ministry_user)
+    amendment_approve(amendment=within, actor=ministry_2)
+    assert plan_ceiling(plan) == 7_500
+    assert cell(2016, "KZ-A", "3").allocated == 7_400
+
+    beyond = amendment_create(
+        plan=plan,
+        effective_date=date(2016, 9, 1),
+        reason="raise",
+        changes=[scale("3", target=7_600)],
+        actor=ministry_user,
+    )
+    assert [p["check"] for p in amendment_outcome(beyond).problems] == [CHECK_CEILING]
+    beyond = amendment_update(amendment=beyond, effective_date=date(2016, 8, 1), actor=ministry_user)
+    assert "recomputed with the rate of 0.750%" in amendment_outcome(beyond).problems[0]["message"]
+    beyond = amendment_update(amendment=beyond, effective_date=date(2016, 7, 1), actor=ministry_user)
+    assert CHECK_EFFECTIVE_DATE in [p["check"] for p in amendment_outcome(beyond).problems]
+
+
+def test_a_breaking_amendment_needs_an_override_confirmed_by_another_official(plan_2016, ministry_user, ministry_2):
+    # Moving 4,000 headroom places into cat 4 takes managers/specialists (2,692) below 70 % of cats 1-4.
+    amendment = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="seasonal works",
+        changes=[move(4_000, None, ("KZ-A", "4"))],
+        actor=ministry_user,
+    )
+    outcome = amendment_outcome(amendment)
+    assert [p["check"] for p in outcome.problems] == [CHECK_MANAGERS_SPECIALISTS]
+    with pytest.raises(DomainError):
+        amendment_propose(amendment=amendment, actor=ministry_user)
+    amendment_override(amendment=amendment, reason="Harvest emergency", actor=ministry_user)
+    with pytest.raises(DomainError) as refused:
+        amendment_confirm_override(amendment=amendment, actor=ministry_user)
+    assert refused.value.code == CODE_SAME_OFFICIAL
+    amendment_confirm_override(amendment=amendment, actor=ministry_2)
+    amendment_propose(amendment=amendment, actor=ministry_user)
+    amendment_approve(amendment=amendment, actor=ministry_2)
+    assert cell(2016, "KZ-A", "4").allocated == 4_100
+
+
+def test_bad_changes_get_field_level_errors_and_nothing_is_saved(plan_2016, ministry_user, regions):
+    with pytest.raises(ValidationError) as refused:
+        amendment_create(
+            plan=plan_2016,
+            effective_date=date(2016, 6, 1),
+            reason="x",
+            changes=[
+                scale("9", target=1),
+                scale("3", target=1, factor="0.5"),
+                move(0, ("KZ-A", "3"), ("KZ-A", "3")),
+                {"kind": "swap"},
+                move(1, (regions["KZ-A"], ""), None),
+            ],
+            actor=ministry_user,
+        )
+    assert set(refused.value.message_dict) == {
+        "changes.0.category",
+        "changes.1.target",
+        "changes.2.places",
+        "changes.2.to_region",
+        "changes.3.kind",
+        "changes.4.from_region",
+    }
+    assert not QuotaAmendment.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        amendment_create(plan=plan_2016, effective_date=None, reason="", changes=[], actor=ministry_user)
+    amendment = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2017, 1, 1),
+        reason="x",
+        changes=[move(99_999, ("KZ-A", "1"))],
+        actor=ministry_user,
+    )
+    problems = {p["check"]: p for p in amendment_outcome(amendment).problems}
+    assert problems[CHECK_CHANGES_APPLY]["field"] == "changes.0"
+
+
+def test_only_an_approved_plan_of_an_open_year_is_amended(plan_2016, ministry_user, ministry_2, regions):
+    draft = quota_plan_create(
+        year=2017, entered_labour_force=1_000_000, entered_labour_force_source="t", actor=ministry_user
+    )
+    with pytest.raises(DomainError) as refused:
+        amendment_create(
+            plan=draft, effective_date=date(2017, 6, 1), reason="x", changes=[scale("3", target=1)], actor=ministry_user
+        )
+    assert refused.value.code == CODE_PLAN_NOT_APPROVED
+    proposed = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="x",
+        changes=[move(5, None, ("KZ-B", "4"))],
+        actor=ministry_user,
+    )
+    amendment_propose(amendment=proposed, actor=ministry_user)
+    quota_year_close(year=2016, actor=ministry_user)
+    with pytest.raises(DomainError) as refused:
+        amendment_approve(amendment=proposed, actor=ministry_2)
+    assert refused.value.code == CODE_YEAR_CLOSED
+    with pytest.raises(DomainError) as refused:
+        amendment_create(
+            plan=plan_2016,
+            effective_date=date(2016, 6, 1),
+            reason="x",
+            changes=[scale("3", target=1)],
+            actor=ministry_user,
+        )
+    assert refused.value.code == CODE_YEAR_CLOSED
