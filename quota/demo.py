@@ -5,7 +5,8 @@ policy loaded (the 2026 rate, 0.25 %). It creates illustrative 2025 labour-force
 on 1 January 2026 that add up to an illustrative national figure (DOMAIN §1: demo data may fill gaps with
 illustrative numbers, always shown as such), a priority project with a reserve, a country cap and some accepted
 demand; the plan is computed, fixed if it needs it, proposed by `ministry` and approved by `ministry2` (four eyes),
-which opens the 2026 quota ledger. Idempotent: nothing is done when a 2026 plan exists. Every step goes through the
+which opens the 2026 quota ledger; one amendment is approved and a second is left proposed for ministry2.
+Idempotent: nothing is done when a 2026 plan exists. Every step goes through the
 services, so every step is audited like a real one.
 """
 
@@ -14,11 +15,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
+from common.errors import DomainError
 from common.models import Country, Region
 from employers.demo import DEMO_EMPLOYERS
 from employers.models import Employer
 
+from .amendments import amendment_approve, amendment_create, amendment_propose
 from .calculation import CATEGORIES, largest_remainder
 from .models import LabourForceFigure, PriorityProject, QuotaPlan
 from .selectors import national_labour_force
@@ -98,6 +102,12 @@ def _illustrative_figures(regions: list[Region]) -> list[dict]:
     ]
 
 
+DEMO_AMENDMENT_REASONS = (
+    "Illustrative: places from the national headroom for Astana's construction season.",
+    "Illustrative: category 4 cut by a tenth after the mid-year review of demand.",
+)
+
+
 def seed_demo_quota(*, stdout) -> None:
     if QuotaPlan.objects.filter(year=DEMO_YEAR).exists():
         stdout.write(f"Demo quota: the {DEMO_YEAR} plan exists, nothing to do")
@@ -160,3 +170,34 @@ def seed_demo_quota(*, stdout) -> None:
         f"Demo quota: the {DEMO_YEAR} plan is approved (ceiling {plan.ceiling}, national headroom "
         f"{plan.national_headroom}); proposed by ministry, approved by ministry2; its ledger is open"
     )
+    _seed_demo_amendments(plan, ministry=ministry, ministry2=ministry2, stdout=stdout)
+
+
+def _seed_demo_amendments(plan, *, ministry, ministry2, stdout) -> None:
+    """Two amendments (DOMAIN §5): places moved from the national headroom to Astana, approved (the plan is at
+    version 2), and a cut of category 4 by a factor of 0.9, proposed by ministry and waiting for ministry2."""
+    headroom = plan.national_headroom or 0
+    astana = "KZ-71"
+    try:
+        if headroom:
+            first = amendment_create(
+                plan=plan,
+                effective_date=date(DEMO_YEAR, 4, 1),
+                reason=DEMO_AMENDMENT_REASONS[0],
+                changes=[{"kind": "move", "places": min(200, headroom), "to_region": astana, "to_category": "3"}],
+                actor=ministry,
+            )
+            amendment_propose(amendment=first, actor=ministry)
+            amendment_approve(amendment=first, actor=ministry2)
+        second = amendment_create(
+            plan=plan,
+            effective_date=date(DEMO_YEAR, 7, 1),
+            reason=DEMO_AMENDMENT_REASONS[1],
+            changes=[{"kind": "scale", "category": "4", "factor": "0.9"}],
+            actor=ministry,
+        )
+        amendment_propose(amendment=second, actor=ministry)
+    except (DomainError, ValidationError) as refused:
+        stdout.write(f"Demo quota: amendments skipped ({refused})")
+        return
+    stdout.write("Demo quota: one amendment approved, one proposed by ministry for ministry2 to approve")

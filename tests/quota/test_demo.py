@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from common.models import AuditEvent, Region
+from quota.amendments import plan_version
 from quota.demo import DEMO_SOURCE, NATIONAL_LABOUR_FORCE
-from quota.models import LabourForceFigure, QuotaCell, QuotaPlan
+from quota.models import LabourForceFigure, QuotaAmendment, QuotaCell, QuotaPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,12 @@ def test_the_demo_approves_the_2026_plan_with_four_eyes_and_opens_its_ledger(set
     assert cells.filter(kind="project", project_key="atyrau-refinery").get().allocated == 400
     assert cells.get(kind="country").country == "CN"
     assert "the 2026 plan is approved" in out.getvalue()
+    # Amendments: headroom places moved to Astana (approved, version 2), a cut of cat 4 waiting for ministry2.
+    approved, proposed = QuotaAmendment.objects.filter(plan=plan).order_by("number")
+    assert (approved.status, approved.approved_by.username, plan_version(plan)) == ("approved", "ministry2", 2)
+    assert (proposed.status, proposed.proposed_by.username) == ("proposed", "ministry")
+    assert cells.get(kind="headroom").allocated == plan.national_headroom - 200
+    assert proposed.total_after < proposed.total_before == 23_500
 
     events = AuditEvent.objects.count()
     call_command("seed_demo_data", stdout=StringIO())
