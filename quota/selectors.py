@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from common.models import AuditEvent, Region
 
 from .calculation import CATEGORIES
-from .models import CountryCap, LabourForceFigure, PriorityProject, ProjectReserve, QuotaPlan
+from .models import CellKind, CountryCap, LabourForceFigure, PriorityProject, ProjectReserve, QuotaCell, QuotaPlan
 
 
 def labour_force_list(*, user):
@@ -126,6 +126,33 @@ def plan_result_table(plan: QuotaPlan) -> PlanTable | None:
     cells = list(plan.cells.select_related("region"))
     regions = {cell.region_id: cell.region for cell in cells}
     return _table(regions.values(), {(cell.region_id, cell.category): cell.places for cell in cells})
+
+
+def plan_current_table(plan: QuotaPlan) -> PlanTable | None:
+    """The approved plan's distribution as it stands now, amendments included: the allocated places of the year's
+    regional ledger cells (DOMAIN §5). None when the year's ledger is not open (not approved)."""
+    cells = list(
+        QuotaCell.objects.filter(year=plan.year, quota_year__plan=plan, kind=CellKind.REGIONAL).select_related("region")
+    )
+    if not cells:
+        return None
+    regions = {cell.region_id: cell.region for cell in cells}
+    return _table(regions.values(), {(cell.region_id, cell.category): cell.allocated for cell in cells})
+
+
+def plan_current_reserve_totals(plan: QuotaPlan) -> list[int]:
+    """Places of the approved plan's project-reserve cells per category 1, 2, 3, 4, S, as they stand now."""
+    totals = dict.fromkeys(CATEGORIES, 0)
+    cells = QuotaCell.objects.filter(year=plan.year, quota_year__plan=plan, kind=CellKind.PROJECT)
+    for category, places in cells.values_list("category", "allocated"):
+        totals[category] += places
+    return [totals[category] for category in CATEGORIES]
+
+
+def plan_current_headroom(plan: QuotaPlan) -> int | None:
+    """The national headroom of the approved plan as it stands now (amendments may move places to or from it)."""
+    cell = QuotaCell.objects.filter(year=plan.year, quota_year__plan=plan, kind=CellKind.HEADROOM).first()
+    return None if cell is None else cell.allocated
 
 
 def plan_reserve_totals(plan: QuotaPlan) -> list[int]:

@@ -22,6 +22,7 @@ from common.pages import role_required
 from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
 
 from . import workflow
+from .amendments import plan_ceiling, plan_version
 from .calculation import CATEGORIES
 from .filtersets import LabourForceFilterSet
 from .forms import (
@@ -39,10 +40,14 @@ from .forms import (
     demand_field_name,
 )
 from .imports import FileRejected
+from .models import QuotaAmendment
 from .querysets import QUOTA_DATA_READERS
 from .selectors import (
     labour_force_list,
     plan_country_caps,
+    plan_current_headroom,
+    plan_current_reserve_totals,
+    plan_current_table,
     plan_demand_table,
     plan_history,
     plan_national_labour_force,
@@ -688,10 +693,16 @@ def published_page(request):
         plan = plans[0]
     context = {"title": _("Published quota"), "plans": plans, "plan": plan, "categories": CATEGORIES}
     if plan is not None:
-        result = plan_result_table(plan)
-        reserve_totals = plan_reserve_totals(plan)
+        # The numbers as they stand now: version 1 as approved, or the plan as its approved amendments left it.
+        result = plan_current_table(plan) or plan_result_table(plan)
+        reserve_totals = plan_current_reserve_totals(plan)
+        headroom = plan_current_headroom(plan)
         context.update(
             {
+                "version": plan_version(plan),
+                "last_amendment": QuotaAmendment.objects.filter(plan=plan).approved().order_by("-number").first(),
+                "ceiling": plan_ceiling(plan),
+                "headroom": plan.national_headroom if headroom is None else headroom,
                 "result": result,
                 "reserves": list(plan_reserves(plan)),
                 "caps": list(plan_country_caps(plan)),

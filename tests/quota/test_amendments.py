@@ -480,3 +480,17 @@ def test_only_an_approved_plan_of_an_open_year_is_amended(plan_2016, ministry_us
             actor=ministry_user,
         )
     assert refused.value.code == CODE_YEAR_CLOSED
+
+
+def test_the_published_quota_shows_the_plan_as_amended(plan_2016, ministry_user, ministry_2, employer_a_user, client):
+    amend(
+        plan_2016,
+        [scale("3", target=2_131), move(38, None, ("KZ-B", "4"))],
+        proposer=ministry_user,
+        approver=ministry_2,
+    )
+    client.force_login(employer_a_user)
+    page = client.get("/quota/published/?year=2016").content.decode()
+    assert "Version 2: the plan as amended, last by amendment 1 in force from 2016-06-01." in page
+    assert "<td class=\"num\">1,932</td>" in page  # KZ-A, category 3
+    assert 'data-testid="headroom">4,100<' in page  # 4,138 − 38 moved to KZ-B/4
