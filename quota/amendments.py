@@ -53,7 +53,7 @@ from .calculation import (
     quota_ceiling,
 )
 from .imports import MAX_PLACES
-from .ledger import MESSAGE_BELOW_HELD, Reallocation, describe_below_held, quota_amend
+from .ledger import MESSAGE_BELOW_HELD, Reallocation, describe_below_held, quota_amend, quota_today
 from .models import (
     AmendmentCell,
     AmendmentChange,
@@ -75,6 +75,7 @@ CODE_INVALID_TRANSITION = workflow.REFUSED_STATUS
 CODE_SAME_OFFICIAL = workflow.REFUSED_SAME_OFFICIAL
 CODE_CHECKS_FAILED = "amendment_checks_failed"
 CODE_STALE = "amendment_stale"
+CODE_NOT_YET_EFFECTIVE = "amendment_not_yet_effective"
 CODE_NOT_FLAGGED = "not_flagged"
 CODE_OVERRIDE_EXISTS = "override_exists"
 CODE_NO_OVERRIDE = "no_override"
@@ -103,6 +104,9 @@ MESSAGE_CHECKS_FAILED = _("The amendment cannot be proposed: %(problems)s")
 MESSAGE_STALE = _(
     "The plan is at version %(current)s, but the amendment was proposed on version %(based_on)s: return it and "
     "propose it again on the current numbers."
+)
+MESSAGE_NOT_YET_EFFECTIVE = _(
+    "Amendment %(number)s takes effect on %(date)s: it can be approved, and applied to the ledger, from that day."
 )
 MESSAGE_NOT_FLAGGED = _("The amendment keeps the managers/specialists rule: there is nothing to override.")
 MESSAGE_OVERRIDE_EXISTS = _("An override is already recorded on this amendment.")
@@ -680,15 +684,22 @@ def amendment_propose(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
 
 
 @transaction.atomic
-def amendment_approve(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
+def amendment_approve(*, amendment: QuotaAmendment, actor, on: date | None = None) -> QuotaAmendment:
     """Approve a proposed amendment (four eyes: not its proposer) and apply it to the ledger in the same transaction
     (quota.ledger.quota_amend): refused if the plan moved to another version since it was proposed, or — checked with
     the cells locked, so racing reservations cannot slip between — if any cell would go below reserved + used.
-    Lock order: plan → amendment → cells (by id) → audit chain head."""
+    Not before its effective date (`on`: today in Kazakhstan). Lock order: plan → amendment → cells (by id) → audit
+    chain head."""
     _require_ministry(actor)
     plan = QuotaPlan.objects.select_for_update().get(pk=amendment.plan_id)  # one amendment of a plan at a time
     amendment = _lock_for(amendment, "approve", actor)
     quota_year = _approved_plan(plan)
+    # The ledger changes when the amendment is in force, never before: reservations until then use the old numbers.
+    if amendment.effective_date > (on or quota_today()):
+        raise DomainError(
+            MESSAGE_NOT_YET_EFFECTIVE % {"number": amendment.number, "date": amendment.effective_date.isoformat()},
+            code=CODE_NOT_YET_EFFECTIVE,
+        )
     current = plan_version(plan)
     if amendment.based_on_version != current:
         raise DomainError(MESSAGE_STALE % {"current": current, "based_on": amendment.based_on_version}, code=CODE_STALE)

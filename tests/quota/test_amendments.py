@@ -20,6 +20,7 @@ from quota.amendments import (
     CHECK_MANAGERS_SPECIALISTS,
     CODE_AMENDMENT_APPROVED,
     CODE_CHECKS_FAILED,
+    CODE_NOT_YET_EFFECTIVE,
     CODE_PLAN_NOT_APPROVED,
     CODE_SAME_OFFICIAL,
     CODE_STALE,
@@ -494,3 +495,20 @@ def test_the_published_quota_shows_the_plan_as_amended(plan_2016, ministry_user,
     assert "Version 2: the plan as amended, last by amendment 1 in force from 2016-06-01." in page
     assert "<td class=\"num\">1,932</td>" in page  # KZ-A, category 3
     assert 'data-testid="headroom">4,100<' in page  # 4,138 − 38 moved to KZ-B/4
+
+
+def test_an_amendment_is_approved_and_applied_from_its_effective_date(plan_2016, ministry_user, ministry_2):
+    amendment = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 9, 1),
+        reason="from September",
+        changes=[move(5, None, ("KZ-B", "4"))],
+        actor=ministry_user,
+    )
+    amendment_propose(amendment=amendment, actor=ministry_user)  # proposing ahead is fine
+    with pytest.raises(DomainError) as refused:
+        amendment_approve(amendment=amendment, actor=ministry_2, on=date(2016, 8, 31))
+    assert refused.value.code == CODE_NOT_YET_EFFECTIVE
+    assert cell(2016, "KZ-B", "4").allocated == 70
+    amendment_approve(amendment=amendment, actor=ministry_2, on=date(2016, 9, 1))
+    assert cell(2016, "KZ-B", "4").allocated == 75
