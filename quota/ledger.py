@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.audit import record_event
 from common.errors import DomainError
+from common.models import Region
 from common.roles import MINISTRY_OFFICIAL, user_role
 
 from .models import CellKind, LedgerMovement, MovementKind, QuotaCell, QuotaYear
@@ -49,6 +50,9 @@ MESSAGE_BELOW_HELD = _(
 MESSAGE_CELL_MOVED = _(
     "The allocation of {cells} changed since the amendment was proposed: return it and propose it again."
 )
+
+WHAT_REGIONAL_CELL = _("{region}, category {category}")
+WHAT_PROJECT_CELL = _("project {project} in {region}, category {category}")
 
 CODE_NO_APPROVED_QUOTA = "no_approved_quota"
 CODE_YEAR_CLOSED = "quota_year_closed"
@@ -204,10 +208,12 @@ def _cells_for(year: int, placements: list[Placement]) -> dict[int, int]:
                 region_id=placement.region_id,
                 category=placement.category,
             )
-            what = f"project {placement.project_key}, region {placement.region_id}, category {placement.category}"
+            what = WHAT_PROJECT_CELL.format(
+                project=placement.project_key, region=_region_code(placement.region_id), category=placement.category
+            )
         else:
             main = cells.filter(kind=CellKind.REGIONAL, region_id=placement.region_id, category=placement.category)
-            what = f"region {placement.region_id}, category {placement.category}"
+            what = WHAT_REGIONAL_CELL.format(region=_region_code(placement.region_id), category=placement.category)
         main_id = main.values_list("id", flat=True).first()
         if main_id is None:
             raise QuotaConflict(MESSAGE_NO_CELL.format(year=year, what=what), code=CODE_NO_CELL)
@@ -218,6 +224,11 @@ def _cells_for(year: int, placements: list[Placement]) -> dict[int, int]:
             if country_id is not None:  # only capped countries have a cell
                 needed[country_id] += placement.places
     return dict(needed)
+
+
+def _region_code(region_id: int) -> str:
+    """The region's code for a message (its id when no such region exists: the message must still be written)."""
+    return Region.objects.filter(pk=region_id).values_list("code", flat=True).first() or f"#{region_id}"
 
 
 def _lock(cell_ids: Iterable[int]) -> dict[int, QuotaCell]:

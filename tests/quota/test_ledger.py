@@ -134,6 +134,7 @@ def test_a_cell_the_plan_does_not_have(ledger, almaty):
     with pytest.raises(QuotaConflict) as refused:
         quota_reserve(placements=[Placement(almaty.pk, "1")], cause=("c", "1"), actor=None, on=ON)
     assert refused.value.code == CODE_NO_CELL
+    assert f"has no place for {almaty.code}, category 1" in str(refused.value.message)
 
 
 @pytest.mark.parametrize("places", [0, -1, 1.5])
