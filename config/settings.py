@@ -258,6 +258,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LabourForceFigureStatusEnum": "quota.models.FigureStatus",
         "QuotaPlanStatusEnum": "quota.models.PlanStatus",
+        # "kind", "status" and the categories recur across components since the amendments API: keep stable names.
+        "QuotaAmendmentStatusEnum": "quota.models.AmendmentStatus",
+        "AmendmentChangeKindEnum": "quota.models.AmendmentChangeKind",
+        "QuotaBalanceOutputKindEnum": "quota.models.CellKind",
+        "RegionOutputKindEnum": "common.models.Region.Kind",
+        "CategoryEnum": "quota.models.QuotaCategory",
     },
 }
 

@@ -192,6 +192,7 @@ def world(
     from common.audit import record_event
     from tests.common.reference_factories import reference_world_objects
     from tests.permissions import World
+    from tests.quota.amendment_fixtures import world_amendment
     from tests.quota.factories import LabourForceFigureFactory, world_next_plan, world_plan_inputs, world_quota_plan
     from tests.quota.ledger_fixtures import world_quota_ledger
 
@@ -220,7 +221,8 @@ def world(
             "quota_cell": (cell := world_quota_ledger(plan, region_1, region_2)),
             "quota_year": cell.quota_year,
             **world_plan_inputs(plan, region_1, employer_a),  # priority_project, project_reserve, country_cap
-            "quota_plan_next": world_next_plan(region_1),
+            "quota_plan_next": (plan_next := world_next_plan(region_1)),
+            "quota_amendment": world_amendment(plan_next, region_1, ministry_user),  # a draft of the 2013 plan
         },
     )
 

@@ -13,6 +13,7 @@ from quota.models import (
     LabourForceFigure,
     PriorityProject,
     ProjectReserve,
+    QuotaAmendment,
     QuotaCell,
     QuotaPlan,
     QuotaYear,
@@ -355,6 +356,96 @@ EXPECTATIONS.update(
         ("GET", "/api/v1/priority-projects/{id}/"): Expect(outcomes=QUOTA_READERS, target="priority_project"),
         ("PATCH", "/api/v1/priority-projects/{id}/"): Expect(
             outcomes=QUOTA_WRITERS, target="priority_project", data=lambda world, role: {"name": "Renamed refinery"}
+        ),
+    }
+)
+
+
+# Step 7, amendments of an approved plan (DOMAIN §5): read like plans — employers approved ones only, so the world's
+# draft amendment answers them 404 — and written by ministry officials. The world's amendment is a draft of the 2013
+# plan, itself a draft in the world: each write first approves that plan inside the role's rolled-back savepoint.
+def next_plan_approved(world, role):
+    """The 2013 plan proposed by another ministry official and approved by the world's: its ledger opens (KZ-71/3
+    holds the 100 places of demand, the national headroom the rest), so the world's draft amendment — one headroom
+    place into KZ-71/3 — may be changed, proposed and approved."""
+    from quota.services import quota_plan_approve
+
+    next_plan_proposed_by_another(world, role)
+    quota_plan_approve(plan=world.objects["quota_plan_next"], actor=world.users["ministry"])
+
+
+def new_amendment(world, role):
+    next_plan_approved(world, role)
+    return {
+        "plan": world.objects["quota_plan_next"].pk,
+        "effective_date": "2013-06-01",
+        "reason": "Order of the Minister",
+        "changes": [{"kind": "move", "places": 2, "to_region": "KZ-75", "to_category": "3"}],
+    }
+
+
+def amendment_changed(world, role):
+    next_plan_approved(world, role)
+    return {"reason": "Order of the Minister No. 7", "effective_date": "2013-07-01"}
+
+
+def amendment_proposed_by_another(world, role):
+    """The world's amendment proposed by the other ministry official: the world's approves or returns it."""
+    from quota.amendments import amendment_propose
+
+    next_plan_approved(world, role)
+    amendment_propose(amendment=world.objects["quota_amendment"], actor=User.objects.get(username="ministry.second"))
+    return {"reason": "cite the order number"}
+
+
+def flagged_amendment(world, role):
+    """The world's amendment moving the whole 2013 headroom into category 4: managers/specialists fall below 70 %."""
+    from quota.amendments import amendment_update
+    from quota.models import QuotaCell
+
+    next_plan_approved(world, role)
+    headroom = QuotaCell.objects.get(year=2013, kind="headroom").allocated
+    change = {"kind": "move", "places": headroom, "to_region": "KZ-75", "to_category": "4"}
+    amendment_update(amendment=world.objects["quota_amendment"], changes=[change], actor=world.users["ministry"])
+    return {"reason": "harvest emergency"}
+
+
+def amendment_overridden_by_another(world, role):
+    from quota.amendments import amendment_override
+
+    flagged_amendment(world, role)
+    amendment_override(
+        amendment=world.objects["quota_amendment"],
+        reason="harvest emergency",
+        actor=User.objects.get(username="ministry.second"),
+    )
+
+
+EXPECTATIONS.update(
+    {
+        ("GET", "/api/v1/quota-amendments/"): Expect(
+            outcomes=everyone(ALLOW, administrator=FORBIDDEN),
+            scope=lambda user: QuotaAmendment.objects.visible_to(user),
+        ),
+        ("POST", "/api/v1/quota-amendments/"): Expect(outcomes=QUOTA_WRITERS, data=new_amendment),
+        ("GET", "/api/v1/quota-amendments/{id}/"): Expect(outcomes=PLAN_READERS, target="quota_amendment"),
+        ("PATCH", "/api/v1/quota-amendments/{id}/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_amendment", data=amendment_changed
+        ),
+        ("POST", "/api/v1/quota-amendments/{id}/propose/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_amendment", data=next_plan_approved
+        ),
+        ("POST", "/api/v1/quota-amendments/{id}/approve/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_amendment", data=amendment_proposed_by_another
+        ),
+        ("POST", "/api/v1/quota-amendments/{id}/return/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_amendment", data=amendment_proposed_by_another
+        ),
+        ("POST", "/api/v1/quota-amendments/{id}/override/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_amendment", data=flagged_amendment
+        ),
+        ("POST", "/api/v1/quota-amendments/{id}/confirm-override/"): Expect(
+            outcomes=QUOTA_WRITERS, target="quota_amendment", data=amendment_overridden_by_another
         ),
     }
 )

@@ -1,6 +1,9 @@
 """Approved plans with open ledgers for the amendment tests, made the way officials make them: drafted with demand,
 computed, proposed by one ministry official and approved by another (DOMAIN §3, §5)."""
 
+from datetime import date
+
+from quota.models import AmendmentChange, QuotaAmendment
 from quota.services import (
     quota_plan_approve,
     quota_plan_compute,
@@ -31,3 +34,22 @@ def approved_plan(*, year, demand, labour_force, proposer, approver):
     quota_plan_compute(plan=plan, actor=proposer)
     quota_plan_propose(plan=plan, actor=proposer)
     return quota_plan_approve(plan=plan, actor=approver)
+
+
+def world_amendment(plan, region, actor):
+    """The permission matrix's amendment: a draft of amendment 1 to the world's 2013 plan, moving one place from the
+    national headroom into `region`'s category 3. The world's 2013 plan stays a draft (an approved plan would show to
+    employers in every test that uses the world), so the row is made directly, not by amendment_create;
+    tests/permission_expectations.py approves the plan inside each role's rolled-back savepoint — its ledger opens —
+    before a write on the amendment."""
+    amendment = QuotaAmendment.objects.create(
+        plan=plan,
+        number=1,
+        effective_date=date(plan.year, 6, 1),
+        reason="Order of the Minister (world)",
+        created_by=actor,
+    )
+    AmendmentChange.objects.create(
+        amendment=amendment, position=0, kind="move", places=1, to_region=region, to_category="3"
+    )
+    return amendment
