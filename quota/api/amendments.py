@@ -445,8 +445,9 @@ class QuotaAmendmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve a proposed amendment — by a ministry official other than its proposer (409 `same_official`) — and
-        apply it to the year's ledger. 409 `amendment_stale` when the plan moved to another version since, and
-        `below_reserved_and_used` (naming the cells) when a cell would go below its reserved + used places."""
+        apply it to the year's ledger. 409 `amendment_not_yet_effective` before its effective date,
+        `amendment_stale` when the plan moved to another version since, and `below_reserved_and_used` (naming the
+        cells) when a cell would go below its reserved + used places."""
         return self._detail(amendment_approve(amendment=self.get_object(), actor=request.user))
 
     @action(detail=True, methods=["post"], url_path="return")
