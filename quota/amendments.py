@@ -347,8 +347,12 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
         )
 
     _check_ceiling(outcome, plan, day)
-    threshold = policy_value(P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, on=day)
-    seasonal = policy_value(P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL, on=day)
+    try:
+        threshold = policy_value(P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, on=day)
+        seasonal = policy_value(P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL, on=day)
+    except PolicyNotDefined as missing:
+        outcome.problem(CHECK_MANAGERS_SPECIALISTS, missing.message, field_name="effective_date")
+        return outcome
     outcome.share = managers_specialists_share(
         totals=outcome.totals_after, threshold_percent=threshold, seasonal_included=seasonal
     )
@@ -580,6 +584,8 @@ def amendment_update(*, amendment: QuotaAmendment, actor, **changes_to_make) -> 
         raise TypeError(f"amendment_update() cannot change {', '.join(sorted(unknown))}")
     amendment = _lock_for(amendment, "change", actor)
     _approved_plan(amendment.plan)
+    if not changes_to_make:
+        return amendment  # nothing asked, nothing changed: no event, and the override stays
     before = _record(amendment)
     if "effective_date" in changes_to_make:
         amendment.effective_date = _effective_date(changes_to_make["effective_date"])
@@ -715,6 +721,7 @@ def amendment_approve(*, amendment: QuotaAmendment, actor, on: date | None = Non
         reason=_("Amendment %(number)s: %(reason)s") % {"number": amendment.number, "reason": amendment.reason},
     )
     amendment.status = QuotaAmendment.Status.APPROVED
+    amendment.version = current + 1
     amendment.approved_at, amendment.approved_by = now, actor
     amendment.save()
     record_event(

@@ -748,7 +748,8 @@ class QuotaAmendment(models.Model):
     """A new version of an approved quota plan (DOMAIN §5): an effective date, a reason and ordered changes
     (`AmendmentChange`), proposed by one ministry official and approved by another. Approval applies the changes to
     the year's ledger cells as `amend` movements, in the same locked transaction that checks no cell goes below its
-    reserved + used places. The plan's version after an approved amendment is its `number` + 1.
+    reserved + used places. `number` counts the plan's amendments as they are drafted; `version` is the plan's
+    version an approved amendment made (the approved plan itself is version 1), set on approval.
 
     While a draft, its outcome is computed live from the ledger (quota.amendments.amendment_outcome); proposing
     stores it — the cells before and after (`AmendmentCell`), the totals, the rule results and the ceiling — and
@@ -767,6 +768,9 @@ class QuotaAmendment(models.Model):
 
     # The outcome stored when proposed (empty in a draft).
     based_on_version = models.PositiveSmallIntegerField(_("based on version"), null=True, blank=True)
+    version = models.PositiveSmallIntegerField(
+        _("version"), null=True, blank=True, help_text=_("The plan's version this amendment made, once approved.")
+    )
     total_before = models.PositiveBigIntegerField(_("total before"), null=True, blank=True)
     total_after = models.PositiveBigIntegerField(_("total after"), null=True, blank=True)
     ceiling_before = models.PositiveBigIntegerField(_("ceiling before"), null=True, blank=True)
@@ -801,6 +805,7 @@ class QuotaAmendment(models.Model):
         ordering = ["-plan__year", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="quota_amendment_one_number_per_plan"),
+            models.UniqueConstraint(fields=["plan", "version"], name="quota_amendment_one_per_version"),
             models.CheckConstraint(
                 condition=models.Q(status__in=AmendmentStatus.values), name="quota_amendment_status_known"
             ),
@@ -812,7 +817,9 @@ class QuotaAmendment(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="approved")
-                | models.Q(approved_at__isnull=False, approved_by__isnull=False, operation__isnull=False),
+                | models.Q(
+                    approved_at__isnull=False, approved_by__isnull=False, operation__isnull=False, version__gte=2
+                ),
                 name="quota_amendment_approved_has_approver",
             ),
             # Four eyes, held by the database as well as by the services.
@@ -830,11 +837,6 @@ class QuotaAmendment(models.Model):
     def __str__(self):
         params = {"number": self.number, "year": self.plan.year}
         return str(_("Amendment %(number)s to the quota plan %(year)s") % params)
-
-    @property
-    def version(self) -> int:
-        """The plan's version this amendment makes (the approved plan itself is version 1)."""
-        return self.number + 1
 
     @property
     def is_draft(self) -> bool:

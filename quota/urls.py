@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ledger_views, views
+from . import amendment_views, ledger_views, views
 
 urlpatterns = [
     path("quota/balances/", ledger_views.balances_page, name="quota-balances-page"),
@@ -39,4 +39,36 @@ urlpatterns = [
     path("quota/published/", views.published_page, name="quota-published-page"),
     path("quota/projects/", views.project_list_page, name="quota-project-list-page"),
     path("quota/projects/<int:pk>/", views.project_detail_page, name="quota-project-detail-page"),
+    # Amendments of an approved plan (DOMAIN §5)
+    path("quota/plans/<int:pk>/amendments/", amendment_views.plan_amendments_page, name="quota-plan-amendments-page"),
+    path(
+        "quota/plans/<int:pk>/amendments/new/",
+        amendment_views.amendment_create_page,
+        name="quota-amendment-create-page",
+    ),
+    path("quota/amendments/<int:pk>/", amendment_views.amendment_detail_page, name="quota-amendment-detail-page"),
+    path("quota/amendments/<int:pk>/edit/", amendment_views.amendment_edit_page, name="quota-amendment-edit-page"),
+    path(
+        "quota/amendments/<int:pk>/override/",
+        amendment_views.amendment_override_page,
+        name="quota-amendment-override-page",
+    ),
+    path(
+        "quota/amendments/<int:pk>/override/confirm/",
+        amendment_views.amendment_confirm_override_page,
+        name="quota-amendment-confirm-override-page",
+    ),
+    path(
+        "quota/amendments/<int:pk>/propose/",
+        amendment_views.amendment_propose_page,
+        name="quota-amendment-propose-page",
+    ),
+    path(
+        "quota/amendments/<int:pk>/approve/",
+        amendment_views.amendment_approve_page,
+        name="quota-amendment-approve-page",
+    ),
+    path(
+        "quota/amendments/<int:pk>/return/", amendment_views.amendment_return_page, name="quota-amendment-return-page"
+    ),
 ]

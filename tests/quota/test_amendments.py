@@ -493,7 +493,7 @@ def test_the_published_quota_shows_the_plan_as_amended(plan_2016, ministry_user,
     client.force_login(employer_a_user)
     page = client.get("/quota/published/?year=2016").content.decode()
     assert "Version 2: the plan as amended, last by amendment 1 in force from 2016-06-01." in page
-    assert "<td class=\"num\">1,932</td>" in page  # KZ-A, category 3
+    assert '<td class="num">1,932</td>' in page  # KZ-A, category 3
     assert 'data-testid="headroom">4,100<' in page  # 4,138 − 38 moved to KZ-B/4
 
 
@@ -512,3 +512,35 @@ def test_an_amendment_is_approved_and_applied_from_its_effective_date(plan_2016,
     assert cell(2016, "KZ-B", "4").allocated == 70
     amendment_approve(amendment=amendment, actor=ministry_2, on=date(2016, 9, 1))
     assert cell(2016, "KZ-B", "4").allocated == 75
+
+
+def test_the_version_is_the_plans_count_of_approved_amendments_whatever_their_numbers(
+    plan_2016, ministry_user, ministry_2
+):
+    abandoned = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="a",
+        changes=[move(1, None, ("KZ-A", "4"))],
+        actor=ministry_user,
+    )
+    second = amend(plan_2016, [move(5, None, ("KZ-B", "4"))], proposer=ministry_user, approver=ministry_2)
+    assert (abandoned.number, second.number, second.version, plan_version(plan_2016)) == (1, 2, 2, 2)
+    assert amendment_update(amendment=abandoned, actor=ministry_user).reason == "a"  # an empty change changes nothing
+    assert not AuditEvent.objects.filter(action="quota_amendment.changed").exists()
+
+
+def test_a_missing_policy_on_the_effective_date_is_a_problem_not_an_error(plan_2016, ministry_user):
+    from common.models import PolicyParameter, PolicyPeriod
+
+    threshold = PolicyParameter.objects.get(name=P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT)
+    PolicyPeriod.objects.close_open_period(parameter=threshold, valid_to=date(2016, 3, 1))
+    amendment = amendment_create(
+        plan=plan_2016,
+        effective_date=date(2016, 6, 1),
+        reason="a",
+        changes=[move(1, None, ("KZ-A", "4"))],
+        actor=ministry_user,
+    )
+    problems = amendment_outcome(amendment).problems
+    assert [(p["check"], p["field"]) for p in problems] == [(CHECK_MANAGERS_SPECIALISTS, "effective_date")]

@@ -85,7 +85,7 @@ def test_the_per_cell_golden_from_draft_to_approval_by_a_second_official(
         plan_2016.pk,
         2016,
         1,
-        2,
+        None,  # a draft makes no version yet
         "draft",
     )
     assert body["changes"] == [
@@ -127,6 +127,7 @@ def test_the_per_cell_golden_from_draft_to_approval_by_a_second_official(
     ]
     body = client_for(ministry_2).post(f"{url}approve/").json()
     assert (body["status"], body["approved_by"], body["proposed_by"]) == ("approved", "ministry.2", "ministry")
+    assert body["version"] == 2
     assert body["approved_at"] is not None
     assert cells_of(body) == {("KZ-A", "3"): (2_414, 1_932, -482, 0, 0), ("KZ-B", "3"): (248, 199, -49, 0, 0)}
     ledger = {c.region.code: c.allocated for c in QuotaCell.objects.filter(year=2016, kind="regional", category="3")}
