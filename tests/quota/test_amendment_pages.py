@@ -322,6 +322,7 @@ def test_who_reads_and_who_writes(client, world, ministry_2, plan_2016):
         content = client.get(plan_url).content.decode()
         assert re.findall(r'data-number="(\d+)"', content) == ["1", "2"], role
         assert 'data-testid="new-amendment"' not in content and "Pending cut" in content
+        assert "Amendment 1 (version 2)" in content and "Amendment 2 (version" not in content  # set on approval
         content = client.get(f"/quota/amendments/{pending.pk}/").content.decode()
         assert 'data-testid="problems"' not in content and 'data-testid="checks-pass"' in content  # live outcome
         assert 'data-testid="workflow"' not in content and 'data-testid="propose"' not in content
