@@ -608,6 +608,7 @@ def amendment_update(*, amendment: QuotaAmendment, actor, **changes_to_make) -> 
 def amendment_override(*, amendment: QuotaAmendment, reason: str, actor) -> QuotaAmendment:
     _require_ministry(actor)
     amendment = _lock_for(amendment, "override", actor)
+    _approved_plan(amendment.plan)
     reason = _reason(reason)
     outcome = amendment_outcome(amendment)
     if outcome.share is None or outcome.share.passes:
@@ -630,6 +631,7 @@ def amendment_override(*, amendment: QuotaAmendment, reason: str, actor) -> Quot
 def amendment_confirm_override(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
     _require_ministry(actor)
     amendment = _lock_for(amendment, "confirm_override", actor)
+    _approved_plan(amendment.plan)
     if amendment.overridden_at is None:
         raise DomainError(MESSAGE_NO_OVERRIDE, code=CODE_NO_OVERRIDE)
     if amendment.override_confirmed_at is not None:
