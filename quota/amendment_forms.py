@@ -74,7 +74,8 @@ class AmendmentChangeForm(forms.Form):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         region_choices = [(region.code, f"{region.code} {region.name}") for region in regions]
-        categories = list(QuotaCategory.choices)
+        # The grid has eight columns: the category's code alone (1, 2, 3, 4, S); the page lists the names above it.
+        categories = [(value, value) for value in QuotaCategory.values]
         self.fields["kind"].choices = KIND_CHOICES
         self.fields["category"].choices = [("", "—"), *categories]
         self.fields["region"].choices = [("", _("All regions")), *region_choices]

@@ -34,7 +34,7 @@ from .amendments import (
 )
 from .calculation import CATEGORIES
 from .forms import ReasonForm
-from .models import AmendmentChangeKind, CellKind, QuotaAmendment, QuotaCell, QuotaPlan, QuotaYear
+from .models import AmendmentChangeKind, CellKind, QuotaAmendment, QuotaCategory, QuotaCell, QuotaPlan, QuotaYear
 from .querysets import QUOTA_DATA_READERS
 from .selectors import quota_plan_list
 from .views import MESSAGE_OVERRIDE_RECORDED, persons
@@ -240,6 +240,7 @@ def _form_page(request, plan, *, amendment=None, status=200, **context):
         "plan": plan,
         "amendment": amendment,
         "version": plan_version(plan) if plan.status == QuotaPlan.Status.APPROVED else None,
+        "category_labels": QuotaCategory.labels,
         "action_error": None,
         **context,
     }
