@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.audit import record_event
+from common.db import retry_on_transient
 from common.errors import DomainError
 from common.models import Region
 from common.policy import P, PolicyNotDefined, policy_period, policy_reference, policy_value
@@ -691,6 +692,7 @@ def amendment_propose(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
     return amendment
 
 
+@retry_on_transient  # the outermost transaction: a deadlock with a racing reservation is retried, bounded
 @transaction.atomic
 def amendment_approve(*, amendment: QuotaAmendment, actor, on: date | None = None) -> QuotaAmendment:
     """Approve a proposed amendment (four eyes: not its proposer) and apply it to the ledger in the same transaction
