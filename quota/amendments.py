@@ -45,7 +45,9 @@ from .calculation import (
     TARGET_BELOW_RESERVES,
     UNKNOWN_CELL,
     CalculationError,
+    CapChange,
     MoveChange,
+    ReserveChange,
     ScaleChange,
     ShareResult,
     amend_cells,
@@ -88,6 +90,7 @@ CHECK_CHANGES_SOMETHING = "changes_something"
 CHECK_EFFECTIVE_DATE = "effective_date"
 CHECK_ABOVE_HELD = "cells_above_reserved_and_used"
 CHECK_CEILING = "within_ceiling"
+CHECK_CAPS_WITHIN_TOTAL = "caps_within_total"
 CHECK_MANAGERS_SPECIALISTS = "managers_specialists"
 
 MESSAGE_MINISTRY_ONLY = _("Only a ministry official may write amendments of the quota plan.")
@@ -139,6 +142,11 @@ MESSAGE_CEILING_EXCEEDED = _(
     "The total %(total)s would exceed the ceiling %(ceiling)s, recomputed with the rate of %(rate)s%% in force from "
     "%(date)s."
 )
+MESSAGE_CAP_EXCEEDS_TOTAL = _(
+    "A country cap lies inside the quota total and cannot exceed it: %(countries)s above %(total)s places."
+)
+MESSAGE_RESERVE_UNKNOWN = _("The %(year)s quota has no reserve for this project in that region and category.")
+MESSAGE_CAP_UNKNOWN = _("The %(year)s quota has no cap on this country.")
 MESSAGE_RATE_MISSING = _("No quota rate is in force on %(date)s.")
 MESSAGE_SHARE_FAILS = _(
     "Managers and specialists (categories 1–3) would be %(percent)s%% of the counted places, below %(threshold)s%%: "
@@ -253,7 +261,13 @@ class AmendmentOutcome:
         }
 
 
-def _as_calculation_change(change: AmendmentChange) -> ScaleChange | MoveChange:
+def _as_calculation_change(change: AmendmentChange) -> ScaleChange | MoveChange | ReserveChange | CapChange:
+    if change.kind == AmendmentChangeKind.RESERVE:
+        return ReserveChange(
+            project=change.project_key, region=change.region.code, category=change.category, places=change.target
+        )
+    if change.kind == AmendmentChangeKind.CAP:
+        return CapChange(country=change.country, places=change.target)
     if change.kind == AmendmentChangeKind.SCALE:
         return ScaleChange(
             category=change.category,
@@ -282,9 +296,10 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
     outcome = AmendmentOutcome()
     ledger_cells = list(QuotaCell.objects.filter(year=plan.year).select_related("region").order_by("id"))
     regional = {(c.region.code, c.category): c for c in ledger_cells if c.kind == CellKind.REGIONAL}
-    projects = [c for c in ledger_cells if c.kind == CellKind.PROJECT]
+    projects = {(c.project_key, c.region.code, c.category): c for c in ledger_cells if c.kind == CellKind.PROJECT}
+    countries = {c.country: c for c in ledger_cells if c.kind == CellKind.COUNTRY}
     headroom = next((c for c in ledger_cells if c.kind == CellKind.HEADROOM), None)
-    reserves = [(c.region.code, c.category, c.allocated) for c in projects]
+    reserves = [(region, category, c.allocated) for (_key, region, category), c in projects.items()]
     cells_before = {key: cell.allocated for key, cell in regional.items()}
     outcome.headroom_before = headroom.allocated if headroom else 0
     outcome.totals_before = national_totals(cells=cells_before, reserves=reserves)
@@ -296,7 +311,8 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
     try:
         result = amend_cells(
             cells=cells_before,
-            reserves=reserves,
+            project_cells={key: cell.allocated for key, cell in projects.items()},
+            country_caps={country: cell.allocated for country, cell in countries.items()},
             national_headroom=outcome.headroom_before,
             changes=[_as_calculation_change(change) for change in changes],
         )
@@ -316,12 +332,23 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
 
     outcome.targets = result.targets
     outcome.headroom_after = result.national_headroom
-    outcome.totals_after = national_totals(cells=result.cells, reserves=reserves)
+    reserves_after = [(region, category, places) for (_key, region, category), places in result.project_cells.items()]
+    outcome.totals_after = national_totals(cells=result.cells, reserves=reserves_after)
     outcome.total_after = sum(outcome.totals_after.values()) + outcome.headroom_after
     outcome.cells = [
         CellOutcome(regional[key], cells_before[key], after)
         for key, after in result.cells.items()
         if after != cells_before[key]
+    ]
+    outcome.cells += [
+        CellOutcome(projects[key], projects[key].allocated, after)
+        for key, after in result.project_cells.items()
+        if after != projects[key].allocated
+    ]
+    outcome.cells += [
+        CellOutcome(countries[country], countries[country].allocated, after)
+        for country, after in result.country_caps.items()
+        if after != countries[country].allocated
     ]
     if headroom is not None and outcome.headroom_after != outcome.headroom_before:
         outcome.cells.append(CellOutcome(headroom, outcome.headroom_before, outcome.headroom_after))
@@ -329,6 +356,12 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
     if not outcome.cells:
         outcome.problem(CHECK_CHANGES_SOMETHING, MESSAGE_NOTHING_CHANGES, field_name="changes")
 
+    over = sorted(country for country, places in result.country_caps.items() if places > outcome.total_after)
+    if over:
+        outcome.problem(
+            CHECK_CAPS_WITHIN_TOTAL,
+            MESSAGE_CAP_EXCEEDS_TOTAL % {"countries": ", ".join(over), "total": outcome.total_after},
+        )
     below = [(c.cell, c.after) for c in outcome.cells if c.below_held]
     if below:
         outcome.problem(CHECK_ABOVE_HELD, MESSAGE_BELOW_HELD.format(cells=describe_below_held(below)))
@@ -456,6 +489,9 @@ def _build_changes(amendment: QuotaAmendment, changes) -> list[AmendmentChange]:
             pk__in=QuotaCell.objects.filter(year=year, kind=CellKind.REGIONAL).values("region_id")
         )
     }
+    year_cells = QuotaCell.objects.filter(year=year)
+    reserve_cells = set(year_cells.filter(kind=CellKind.PROJECT).values_list("project_key", "region__code", "category"))
+    capped = set(year_cells.filter(kind=CellKind.COUNTRY).values_list("country", flat=True))
     errors, rows = {}, []
     for position, data in enumerate(changes):
         prefix = f"changes.{position}"
@@ -504,12 +540,42 @@ def _build_changes(amendment: QuotaAmendment, changes) -> list[AmendmentChange]:
                 ends.append((region.pk if region else None, category))
             if len(ends) == 2 and ends[0] == ends[1]:
                 errors[f"{prefix}.to_region"] = MESSAGE_MOVE_SAME
+        elif kind == AmendmentChangeKind.RESERVE:
+            errors.update(_reserve_row(row, data, prefix, year=year, regions=regions, reserve_cells=reserve_cells))
+        elif kind == AmendmentChangeKind.CAP:
+            country = data.get("country")
+            row.country = country if isinstance(country, str) else ""
+            if row.country not in capped:
+                errors[f"{prefix}.country"] = MESSAGE_CAP_UNKNOWN % {"year": year}
+            row.target = _int_in(data.get("target"), 0, MAX_PLACES)
+            if row.target is None:
+                errors[f"{prefix}.target"] = MESSAGE_TARGET % {"maximum": MAX_PLACES}
         else:
             errors[f"{prefix}.kind"] = MESSAGE_CHANGE_KIND
         rows.append(row)
     if errors:
         raise ValidationError(errors)
     return rows
+
+
+def _reserve_row(row: AmendmentChange, data: dict, prefix: str, *, year: int, regions, reserve_cells) -> dict:
+    """A reserve row: an existing reserve of the year (project, region, category) and its new places."""
+    errors = {}
+    project, category = data.get("project"), data.get("category")
+    row.project_key = project if isinstance(project, str) else ""
+    row.category = category if category in CATEGORIES else ""
+    if not row.category:
+        errors[f"{prefix}.category"] = MESSAGE_CATEGORY
+    try:
+        row.region = _region_in_year(data.get("region"), regions)
+    except LookupError:
+        errors[f"{prefix}.region"] = MESSAGE_REGION % {"region": data.get("region"), "year": year}
+    if not errors and (row.region is None or (row.project_key, row.region.code, row.category) not in reserve_cells):
+        errors[f"{prefix}.project"] = MESSAGE_RESERVE_UNKNOWN % {"year": year}
+    row.target = _int_in(data.get("target"), 0, MAX_PLACES)
+    if row.target is None:
+        errors[f"{prefix}.target"] = MESSAGE_TARGET % {"maximum": MAX_PLACES}
+    return errors
 
 
 def _record(amendment: QuotaAmendment) -> dict:

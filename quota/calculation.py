@@ -798,13 +798,37 @@ class MoveChange:
 
 
 @dataclass(frozen=True)
+class ReserveChange:
+    """A priority project's reserve in one region and category set to exactly ``places`` (the total changes with it)."""
+
+    project: str
+    region: str
+    category: str
+    places: int
+
+
+@dataclass(frozen=True)
+class CapChange:
+    """A country's cap set to exactly ``places`` (a cap lies inside the total; it adds no place to it)."""
+
+    country: str
+    places: int
+
+
+#: A project reserve's cell in an amendment: (project code, region code, category).
+ProjectCell = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
 class AmendmentResult:
-    """The plan's regional cells and national headroom after an amendment's changes, applied in their order, and
-    each scale change's current total and target (for the record and the page)."""
+    """The plan's regional cells, project reserves, country caps and national headroom after an amendment's changes,
+    applied in their order, and each scale change's current total and target (for the record and the page)."""
 
     cells: dict[Cell, int]
     national_headroom: int
     targets: tuple[dict[str, Any], ...]
+    project_cells: dict[ProjectCell, int]
+    country_caps: dict[str, int]
 
 
 def amendment_target(*, current: int, target: int | None = None, factor: Decimal | None = None) -> int:
@@ -829,8 +853,10 @@ def amend_cells(
     *,
     cells: Mapping[Cell, int],
     reserves: Iterable[tuple[str, str, int]] = (),
+    project_cells: Mapping[ProjectCell, int] | None = None,
+    country_caps: Mapping[str, int] | None = None,
     national_headroom: int,
-    changes: Iterable[ScaleChange | MoveChange],
+    changes: Iterable[ScaleChange | MoveChange | ReserveChange | CapChange],
 ) -> AmendmentResult:
     """Apply an amendment's changes to a plan's current regional cells, in the order given (DOMAIN §5).
 
@@ -839,31 +865,62 @@ def amend_cells(
     target 2,131 → 1,932 and 199). Places cut leave the plan: national headroom changes only by a move naming it.
     A move takes exact places from one cell (or the headroom) to another. Whether a cell may go that low (reserved +
     used), the managers/specialists rule and the ceiling are the caller's checks, on the result.
+
+    Project reserves are given as ``project_cells`` ({(project, region, category): places}) — a reserve change sets
+    one of them exactly — or, anonymously, as ``reserves`` triples; country caps as ``country_caps`` — a cap change
+    sets one exactly.
     """
     current = dict(_validated_cells(cells, what="The cell"))
-    checked_reserves = _validated_reserves(reserves)
+    projects: dict[ProjectCell, int] = {
+        key: _headcount(places, what=f"The reserve {key!r}") for key, places in (project_cells or {}).items()
+    }
+    for reserve in _validated_reserves(reserves):
+        key = ("", reserve.region, reserve.category)
+        projects[key] = projects.get(key, 0) + reserve.places
+    caps = {
+        country: _headcount(places, what=f"The cap of {country}") for country, places in (country_caps or {}).items()
+    }
     headroom = _headcount(national_headroom, what="The national headroom")
     targets = []
     for position, change in enumerate(changes):
         try:
-            headroom = _apply_change(change, current, checked_reserves, headroom, targets)
+            headroom = _apply_change(change, current, projects, caps, headroom, targets)
         except CalculationError as error:
             error.details.setdefault("change", position)  # which change, for a field-level error
             raise
-    return AmendmentResult(cells=_sorted_cells(current), national_headroom=headroom, targets=tuple(targets))
+    return AmendmentResult(
+        cells=_sorted_cells(current),
+        national_headroom=headroom,
+        targets=tuple(targets),
+        project_cells={key: places for key, places in sorted(projects.items()) if key[0]},
+        country_caps=dict(sorted(caps.items())),
+    )
 
 
 def _apply_change(
-    change: ScaleChange | MoveChange,
+    change: ScaleChange | MoveChange | ReserveChange | CapChange,
     current: dict[Cell, int],
-    reserves: tuple[Reserve, ...],
+    projects: dict[ProjectCell, int],
+    caps: dict[str, int],
     headroom: int,
     targets: list[dict[str, Any]],
 ) -> int:
-    """Apply one change to ``current`` in place; returns the national headroom after it. Errors carry their message
-    parameters in ``details`` so a service can word them in the user's language."""
+    """Apply one change in place; returns the national headroom after it. Errors carry their message parameters in
+    ``details`` so a service can word them in the user's language."""
     if isinstance(change, ScaleChange):
-        _scale(change, current, reserves, targets)
+        _scale(change, current, projects, targets)
+        return headroom
+    if isinstance(change, ReserveChange):
+        key = (change.project, change.region, change.category)
+        if not change.project or key not in projects:
+            cell = f"{change.project} {change.region}/{change.category}"
+            raise _fail(UNKNOWN_CELL, cell=cell, details={"cell": cell})
+        projects[key] = _headcount(change.places, what="The reserve")
+        return headroom
+    if isinstance(change, CapChange):
+        if change.country not in caps:
+            raise _fail(UNKNOWN_CELL, cell=change.country, details={"cell": change.country})
+        caps[change.country] = _headcount(change.places, what="The cap")
         return headroom
     if not isinstance(change, MoveChange):
         raise TypeError(f"amend_cells() got an unknown change {change!r}")
@@ -889,7 +946,7 @@ def _apply_change(
 
 
 def _scale(
-    change: ScaleChange, current: dict[Cell, int], reserves: tuple[Reserve, ...], targets: list[dict[str, Any]]
+    change: ScaleChange, current: dict[Cell, int], projects: dict[ProjectCell, int], targets: list[dict[str, Any]]
 ) -> None:
     category_order(change.category)
     if (change.target is None) == (change.factor is None):
@@ -904,7 +961,9 @@ def _scale(
         if cell[1] == change.category and (region is None or cell[0] == region)
     }
     reserved = sum(
-        r.places for r in reserves if r.category == change.category and (region is None or r.region == region)
+        places
+        for (_project, reserve_region, category), places in projects.items()
+        if category == change.category and (region is None or reserve_region == region)
     )
     total = sum(scope.values()) + reserved
     target = amendment_target(current=total, target=change.target, factor=change.factor)

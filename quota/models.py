@@ -871,6 +871,8 @@ class QuotaAmendment(models.Model):
 class AmendmentChangeKind(models.TextChoices):
     SCALE = "scale", _("New total for a category (target or factor)")
     MOVE = "move", _("Move places between cells or the national headroom")
+    RESERVE = "reserve", _("New places for a priority project's reserve")
+    CAP = "cap", _("New cap on a country's citizens")
 
 
 class AmendmentChange(models.Model):
@@ -879,7 +881,9 @@ class AmendmentChange(models.Model):
     *scale*: a category's new national total — or, with `region`, its total in that region — as a `target` or a
     `factor` (target = floor(current total × factor)), spread in proportion to the current cell values.
     *move*: exactly `places` places from (`from_region`, `from_category`) to (`to_region`, `to_category`); an end
-    without a region is the national headroom."""
+    without a region is the national headroom.
+    *reserve*: the reserve of priority project `project_key` in (`region`, `category`) set to `target` places.
+    *cap*: the cap on `country`'s citizens set to `target` places (a cap lies inside the total)."""
 
     Kind = AmendmentChangeKind
 
@@ -903,6 +907,8 @@ class AmendmentChange(models.Model):
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("to region")
     )
     to_category = models.CharField(_("to category"), max_length=1, choices=QuotaCategory.choices, blank=True)
+    project_key = models.CharField(_("project"), max_length=64, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
 
     class Meta:
         verbose_name = _("amendment change")
@@ -913,7 +919,16 @@ class AmendmentChange(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind="scale", category__in=list(CATEGORIES), places__isnull=True)
                 & (models.Q(target__isnull=False, factor__isnull=True) | models.Q(target__isnull=True, factor__gt=0))
-                | models.Q(kind="move", places__gt=0, target__isnull=True, factor__isnull=True),
+                | models.Q(kind="move", places__gt=0, target__isnull=True, factor__isnull=True)
+                | (
+                    models.Q(kind="reserve", region__isnull=False, category__in=list(CATEGORIES), target__isnull=False)
+                    & ~models.Q(project_key="")
+                    & models.Q(factor__isnull=True, places__isnull=True)
+                )
+                | (
+                    models.Q(kind="cap", target__isnull=False, factor__isnull=True, places__isnull=True)
+                    & ~models.Q(country="")
+                ),
                 name="amendment_change_shape",
             ),
         ]
@@ -922,6 +937,16 @@ class AmendmentChange(models.Model):
         return f"{self.amendment_id}#{self.position} {self.kind}"
 
     def as_record(self) -> dict:
+        if self.kind == AmendmentChangeKind.RESERVE:
+            return {
+                "kind": self.kind,
+                "project": self.project_key,
+                "region": self.region.code,
+                "category": self.category,
+                "places": self.target,
+            }
+        if self.kind == AmendmentChangeKind.CAP:
+            return {"kind": self.kind, "country": self.country, "places": self.target}
         if self.kind == AmendmentChangeKind.SCALE:
             return {
                 "kind": self.kind,

@@ -60,7 +60,9 @@ class VisiblePlanField(serializers.PrimaryKeyRelatedField):
 
 class AmendmentChangeInputSerializer(serializers.Serializer):
     """One change. *scale*: `category`, optional `region`, and `target` or `factor`. *move*: `places`, `from_region` +
-    `from_category` and `to_region` + `to_category`; an end given neither is the national headroom."""
+    `from_category` and `to_region` + `to_category`; an end given neither is the national headroom. *reserve*:
+    `project`, `region`, `category` and `target` (the reserve's new places). *cap*: `country` and `target` (the
+    cap's new places)."""
 
     kind = serializers.ChoiceField(choices=AmendmentChangeKind.choices)
     category = serializers.ChoiceField(choices=QuotaCategory.choices, required=False, allow_blank=True, allow_null=True)
@@ -91,6 +93,20 @@ class AmendmentChangeInputSerializer(serializers.Serializer):
     to_region = serializers.CharField(max_length=10, required=False, allow_blank=True, allow_null=True)
     to_category = serializers.ChoiceField(
         choices=QuotaCategory.choices, required=False, allow_blank=True, allow_null=True
+    )
+    project = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("reserve: the priority project's code."),
+    )
+    country = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("cap: the country's ISO 3166-1 alpha-2 code."),
     )
 
 
@@ -126,6 +142,7 @@ class AmendmentUpdateInputSerializer(serializers.Serializer):
 # ---------------------------------------------------------------------------------------------------------------------
 class AmendmentChangeOutputSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", default=None, read_only=True)
+    project = serializers.CharField(source="project_key", read_only=True)
     from_region = serializers.CharField(source="from_region.code", default=None, read_only=True)
     to_region = serializers.CharField(source="to_region.code", default=None, read_only=True)
 
@@ -143,6 +160,8 @@ class AmendmentChangeOutputSerializer(serializers.ModelSerializer):
             "from_category",
             "to_region",
             "to_category",
+            "project",
+            "country",
         ]
         read_only_fields = fields
 
@@ -204,6 +223,8 @@ class AmendmentCellOutputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CellKind.choices)
     region = serializers.CharField(allow_null=True, help_text=_("Region code; null for the national headroom."))
     category = serializers.CharField(allow_null=True)
+    project = serializers.CharField(allow_null=True, help_text=_("A project reserve's project code."))
+    country = serializers.CharField(allow_null=True, help_text=_("A country cap's country."))
     before = serializers.IntegerField()
     after = serializers.IntegerField()
     delta = serializers.IntegerField()
@@ -245,6 +266,8 @@ def _cell_row(cell, before: int, after: int) -> dict:
         "kind": cell.kind,
         "region": cell.region.code if cell.region_id else None,
         "category": cell.category or None,
+        "project": cell.project_key or None,
+        "country": cell.country or None,
         "before": before,
         "after": after,
         "delta": after - before,

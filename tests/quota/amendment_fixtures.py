@@ -5,6 +5,8 @@ from datetime import date
 
 from quota.models import AmendmentChange, QuotaAmendment
 from quota.services import (
+    country_cap_add,
+    project_reserve_add,
     quota_plan_approve,
     quota_plan_compute,
     quota_plan_create,
@@ -25,11 +27,16 @@ DEMAND_2022 = {
 LABOUR_FORCE_2022 = 9_145_807
 
 
-def approved_plan(*, year, demand, labour_force, proposer, approver):
-    """A plan for `year` whose demand fits the pool (cells = demand), approved: its ledger is open."""
+def approved_plan(*, year, demand, labour_force, proposer, approver, reserves=(), caps=()):
+    """A plan for `year` whose demand fits the pool (cells = demand), approved: its ledger is open. `reserves`:
+    [(project, region, category, places)], `caps`: [(country, places)]."""
     plan = quota_plan_create(
         year=year, entered_labour_force=labour_force, entered_labour_force_source="amendment tests", actor=proposer
     )
+    for project, region, category, places in reserves:
+        project_reserve_add(plan=plan, project=project, region=region, category=category, places=places, actor=proposer)
+    for country, places in caps:
+        country_cap_add(plan=plan, country=country, places=places, actor=proposer)
     quota_plan_demand_replace(plan=plan, rows=demand_rows(demand), actor=proposer)
     quota_plan_compute(plan=plan, actor=proposer)
     quota_plan_propose(plan=plan, actor=proposer)

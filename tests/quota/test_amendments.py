@@ -14,6 +14,7 @@ from common.policy import P
 from quota import calculation
 from quota.amendments import (
     CHECK_ABOVE_HELD,
+    CHECK_CAPS_WITHIN_TOTAL,
     CHECK_CEILING,
     CHECK_CHANGES_APPLY,
     CHECK_EFFECTIVE_DATE,
@@ -544,3 +545,92 @@ def test_a_missing_policy_on_the_effective_date_is_a_problem_not_an_error(plan_2
     )
     problems = amendment_outcome(amendment).problems
     assert [(p["check"], p["field"]) for p in problems] == [(CHECK_MANAGERS_SPECIALISTS, "effective_date")]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Project reserves and country caps are plan numbers too
+# ---------------------------------------------------------------------------------------------------------------------
+@pytest.fixture
+def plan_with_reserve_and_cap(ministry_user, ministry_2, regions, refinery):
+    """2016 as plan_2016, plus a 500-place reserve of the refinery (A, cat 3) and a 300-place cap on CN."""
+    from tests.quota.factories import china
+
+    quota_policy()
+    return approved_plan(
+        year=2016,
+        demand={"KZ-A": (10, 20, 2_414, 100, 0), "KZ-B": (0, 0, 248, 70, 0)},
+        labour_force=1_000_000,
+        proposer=ministry_user,
+        approver=ministry_2,
+        reserves=[(refinery, regions["KZ-A"], "3", 500)],
+        caps=[(china(), 300)],
+    )
+
+
+def reserve(project, region, category, places):
+    return {"kind": "reserve", "project": project, "region": region, "category": category, "target": places}
+
+
+def cap(country, places):
+    return {"kind": "cap", "country": country, "target": places}
+
+
+def test_a_reserve_and_a_cap_are_set_to_exact_numbers(plan_with_reserve_and_cap, ministry_user, ministry_2):
+    plan = plan_with_reserve_and_cap
+    amendment = amend(
+        plan,
+        [reserve("atyrau-refinery", "KZ-A", "3", 400), cap("CN", 250), scale("3", target=2_400)],
+        proposer=ministry_user,
+        approver=ministry_2,
+    )
+    project = QuotaCell.objects.get(year=2016, kind="project", project_key="atyrau-refinery")
+    assert project.allocated == 400
+    assert QuotaCell.objects.get(year=2016, kind="country", country="CN").allocated == 250
+    # The scale that follows counts the reserve as it now is: 2,400 − 400 = 2,000 spread over 2,414 and 248.
+    assert (cell(2016, "KZ-A", "3").allocated, cell(2016, "KZ-B", "3").allocated) == (1_814, 186)
+    assert amendment.total_after == amendment.total_before - 100 - (2_662 - 2_000)  # a cap adds no place
+    history = {
+        row.cell.kind: (row.allocated_before, row.allocated_after) for row in amendment.cells.select_related("cell")
+    }
+    assert history["project"] == (500, 400) and history["country"] == (300, 250)
+    assert quota_ledger_verify(year=2016) == []
+
+
+def test_a_cap_below_its_reservations_or_above_the_total_is_refused(plan_with_reserve_and_cap, ministry_user, regions):
+    plan = plan_with_reserve_and_cap
+    quota_reserve(
+        placements=[Placement(region_id=regions["KZ-B"].pk, category="3", places=10, country="CN")],
+        cause=("test", "cn"),
+        actor=ministry_user,
+        on=date(2016, 3, 1),
+    )
+    amendment = amendment_create(
+        plan=plan, effective_date=date(2016, 6, 1), reason="cap", changes=[cap("CN", 9)], actor=ministry_user
+    )
+    problems = amendment_outcome(amendment).problems
+    assert [p["check"] for p in problems] == [CHECK_ABOVE_HELD]
+    assert "2016 country CN (9 < 10 reserved + used)" in problems[0]["message"]
+    amendment = amendment_update(amendment=amendment, changes=[cap("CN", 7_001)], actor=ministry_user)
+    assert [p["check"] for p in amendment_outcome(amendment).problems] == [CHECK_CAPS_WITHIN_TOTAL]
+
+
+def test_reserve_and_cap_rows_name_what_the_year_has(plan_with_reserve_and_cap, ministry_user):
+    with pytest.raises(ValidationError) as refused:
+        amendment_create(
+            plan=plan_with_reserve_and_cap,
+            effective_date=date(2016, 6, 1),
+            reason="x",
+            changes=[
+                reserve("atyrau-refinery", "KZ-B", "3", 10),  # no reserve there
+                reserve("atyrau-refinery", "KZ-A", "9", 10),
+                cap("KG", 5),  # no cap on it
+                cap("CN", -1),
+            ],
+            actor=ministry_user,
+        )
+    assert set(refused.value.message_dict) == {
+        "changes.0.project",
+        "changes.1.category",
+        "changes.2.country",
+        "changes.3.target",
+    }

@@ -101,6 +101,8 @@ def test_the_per_cell_golden_from_draft_to_approval_by_a_second_official(
             "from_category": "",
             "to_region": None,
             "to_category": "",
+            "project": "",
+            "country": "",
         }
     ]
     # A draft: the live outcome, cells before and after in proportion to the current values.
@@ -384,3 +386,34 @@ def test_list_query_count_does_not_grow_with_amendments(
         draft(n)
     with django_assert_max_num_queries(8):
         assert client.get(URL).json()["count"] == 22
+
+
+def test_a_reserve_and_a_cap_change_through_the_api(ministry_user, ministry_2, golden_regions, refinery, client_for):
+    from tests.quota.factories import china
+
+    quota_policy()
+    plan = approved_plan(
+        year=2016,
+        demand={"KZ-A": (0, 0, 1_000, 0, 0)},
+        labour_force=1_000_000,
+        proposer=ministry_user,
+        approver=ministry_2,
+        reserves=[(refinery, golden_regions["KZ-A"], "3", 500)],
+        caps=[(china(), 300)],
+    )
+    changes = [
+        {"kind": "reserve", "project": "atyrau-refinery", "region": "KZ-A", "category": "3", "target": 450},
+        {"kind": "cap", "country": "CN", "target": 200},
+    ]
+    created = client_for(ministry_user).post(URL, new_amendment(plan, changes), format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["changes"][0]["project"] == "atyrau-refinery" and body["changes"][1]["country"] == "CN"
+    cells = {(c["kind"], c["project"] or c["country"]): (c["before"], c["after"]) for c in body["cells"]}
+    assert cells == {("project", "atyrau-refinery"): (500, 450), ("country", "CN"): (300, 200)}
+    assert body["outcome"]["can_propose"] is True
+
+    bad = client_for(ministry_user).post(
+        URL, new_amendment(plan, [{"kind": "cap", "country": "ZZZ", "target": "x"}]), format="json"
+    )
+    assert bad.status_code == 400 and fields(bad) >= {"changes.0.country", "changes.0.target"}
