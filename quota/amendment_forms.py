@@ -17,12 +17,26 @@ from .models import AmendmentChangeKind, QuotaCategory
 MESSAGE_NOT_FOR_KIND = _("Leave this empty in a %(kind)s row.")
 
 #: Short names of the kinds for the row's select (the help above the table explains them).
-KIND_CHOICES = [("", "—"), (AmendmentChangeKind.SCALE, _("scale")), (AmendmentChangeKind.MOVE, _("move"))]
+KIND_CHOICES = [
+    ("", "—"),
+    (AmendmentChangeKind.SCALE, _("scale")),
+    (AmendmentChangeKind.MOVE, _("move")),
+    (AmendmentChangeKind.RESERVE, _("reserve")),
+    (AmendmentChangeKind.CAP, _("cap")),
+]
 
 #: The fields of each kind of row; the others stay empty (a scale row has no places, a move row no target).
 SCALE_FIELDS = ("category", "region", "target", "factor")
 MOVE_FIELDS = ("places", "from_region", "from_category", "to_region", "to_category")
-ROW_FIELDS = ("kind", *SCALE_FIELDS, *MOVE_FIELDS)
+RESERVE_FIELDS = ("project", "region", "category", "target")
+CAP_FIELDS = ("country", "target")
+KIND_FIELDS = {
+    AmendmentChangeKind.SCALE: SCALE_FIELDS,
+    AmendmentChangeKind.MOVE: MOVE_FIELDS,
+    AmendmentChangeKind.RESERVE: RESERVE_FIELDS,
+    AmendmentChangeKind.CAP: CAP_FIELDS,
+}
+ROW_FIELDS = ("kind", *dict.fromkeys(name for fields in KIND_FIELDS.values() for name in fields))
 
 
 class AmendmentForm(forms.Form):
@@ -70,8 +84,10 @@ class AmendmentChangeForm(forms.Form):
     from_category = forms.ChoiceField(label=_("From category"), required=False)
     to_region = forms.ChoiceField(label=_("To region"), required=False)
     to_category = forms.ChoiceField(label=_("To category"), required=False)
+    project = forms.ChoiceField(label=_("Project"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
 
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args, regions, projects=(), countries=(), **kwargs):
         super().__init__(*args, **kwargs)
         region_choices = [(region.code, f"{region.code} {region.name}") for region in regions]
         # The grid has eight columns: the category's code alone (1, 2, 3, 4, S); the page lists the names above it.
@@ -82,6 +98,8 @@ class AmendmentChangeForm(forms.Form):
         for end in ("from", "to"):
             self.fields[f"{end}_region"].choices = [("", _("National headroom")), *region_choices]
             self.fields[f"{end}_category"].choices = [("", "—"), *categories]
+        self.fields["project"].choices = [("", "—"), *((code, code) for code in projects)]
+        self.fields["country"].choices = [("", "—"), *((code, code) for code in countries)]
         self.fields["target"].label, self.fields["places"].label = _("Target total"), _("Places")
         for field in self.fields.values():
             # The row is a line of a table: each box is named by its column for screen readers.
@@ -95,7 +113,8 @@ class AmendmentChangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        others = {AmendmentChangeKind.SCALE: MOVE_FIELDS, AmendmentChangeKind.MOVE: SCALE_FIELDS}.get(kind, ())
+        own = KIND_FIELDS.get(kind)
+        others = [name for name in ROW_FIELDS[1:] if name not in own] if own else []
         for name in others:
             if data.get(name) not in (None, ""):
                 self.add_error(name, MESSAGE_NOT_FOR_KIND % {"kind": dict(KIND_CHOICES)[kind]})
@@ -112,8 +131,12 @@ class AmendmentChangeForm(forms.Form):
                 "target": data["target"],
                 "factor": data["factor"],
             }
-        if data["kind"] == AmendmentChangeKind.MOVE:
-            return {"kind": data["kind"], **{name: data[name] for name in MOVE_FIELDS}}
+        if data["kind"] in (AmendmentChangeKind.MOVE, AmendmentChangeKind.RESERVE, AmendmentChangeKind.CAP):
+            # Empty choices are None ("" would be a region or category named ""); a target of 0 stays 0.
+            values = {
+                name: data[name] if name == "target" else (data[name] or None) for name in KIND_FIELDS[data["kind"]]
+            }
+            return {"kind": data["kind"], **values}
         return {name: data.get(name) for name in ROW_FIELDS}  # no kind: the service names the row's problem
 
     @staticmethod
@@ -130,6 +153,8 @@ class AmendmentChangeForm(forms.Form):
             "from_category": change.from_category,
             "to_region": change.to_region.code if change.to_region_id else "",
             "to_category": change.to_category,
+            "project": change.project_key,
+            "country": change.country,
         }
 
 
@@ -137,9 +162,14 @@ class BaseAmendmentChangeFormSet(forms.BaseFormSet):
     """The rows in order; blank ones are skipped, so the service's position N is the N-th row that is not blank.
     Every field is optional, so a stored row emptied by hand is a change removed."""
 
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args, regions, projects=(), countries=(), **kwargs):
         kwargs.setdefault("prefix", "changes")
-        kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "regions": regions}
+        kwargs["form_kwargs"] = {
+            **kwargs.get("form_kwargs", {}),
+            "regions": regions,
+            "projects": projects,
+            "countries": countries,
+        }
         super().__init__(*args, **kwargs)
         self.service_errors: list[str] = []
 

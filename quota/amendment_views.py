@@ -81,11 +81,23 @@ def _refusal_to_amend(plan: QuotaPlan) -> str | None:
     return None
 
 
+def _cell_label(cell: QuotaCell) -> str:
+    """A project reserve's or a country cap's name on its line (regional cells and the headroom have theirs)."""
+    if cell.kind == CellKind.PROJECT:
+        return str(
+            _("Reserve of %(project)s in %(region)s") % {"project": cell.project_key, "region": cell.region.code}
+        )
+    if cell.kind == CellKind.COUNTRY:
+        return str(_("Cap on citizens of %(country)s") % {"country": cell.country})
+    return ""
+
+
 def _cell_row(cell: QuotaCell, before: int, after: int, *, check_held: bool) -> dict:
     """One cell's line: where, before, after, the change, and what it holds (reserved + used) now."""
     held = cell.reserved + cell.used
     return {
         "headroom": cell.kind == CellKind.HEADROOM,
+        "label": _cell_label(cell),
         "region": cell.region,
         "category": cell.category,
         "before": before,
@@ -101,7 +113,9 @@ def _cell_row(cell: QuotaCell, before: int, after: int, *, check_held: bool) -> 
 def _cell_rows(cells, *, check_held: bool) -> list[dict]:
     """(cell, before, after) as lines, by region and category, the national headroom last."""
     rows = [_cell_row(cell, before, after, check_held=check_held) for cell, before, after in cells]
-    return sorted(rows, key=lambda r: (r["headroom"], r["region"].code if r["region"] else "", r["category"]))
+    return sorted(
+        rows, key=lambda r: (r["headroom"], bool(r["label"]), r["region"].code if r["region"] else "", r["category"])
+    )
 
 
 def _end(region, category) -> str:
@@ -114,6 +128,20 @@ def _end(region, category) -> str:
 
 def _describe(change) -> str:
     """A change in plain words."""
+    if change.kind == AmendmentChangeKind.RESERVE:
+        return str(
+            _("The reserve of project %(project)s in %(place)s set to %(places)s places.")
+            % {
+                "project": change.project_key,
+                "place": _end(change.region, change.category),
+                "places": persons(change.target),
+            }
+        )
+    if change.kind == AmendmentChangeKind.CAP:
+        return str(
+            _("The cap on citizens of %(country)s set to %(places)s places.")
+            % {"country": change.country, "places": persons(change.target)}
+        )
     if change.kind == AmendmentChangeKind.MOVE:
         return str(
             _("Move %(places)s places from %(source)s to %(destination)s.")
@@ -252,7 +280,14 @@ def _save(request, plan, *, amendment=None, initial_rows=()):
     regions = _year_regions(plan)
     initial = {"effective_date": amendment.effective_date, "reason": amendment.reason} if amendment else None
     form = AmendmentForm(request.POST or None, initial=initial)
-    changes = AmendmentChangeFormSet(request.POST or None, regions=regions, initial=list(initial_rows) or None)
+    year_cells = QuotaCell.objects.filter(year=plan.year)
+    changes = AmendmentChangeFormSet(
+        request.POST or None,
+        regions=regions,
+        projects=sorted(set(year_cells.filter(kind=CellKind.PROJECT).values_list("project_key", flat=True))),
+        countries=sorted(year_cells.filter(kind=CellKind.COUNTRY).values_list("country", flat=True)),
+        initial=list(initial_rows) or None,
+    )
     if request.method != "POST":
         return _form_page(request, plan, amendment=amendment, form=form, changes=changes)
     if form.is_valid() and changes.is_valid():

@@ -38,6 +38,8 @@ ROW_FIELDS = (
     "from_category",
     "to_region",
     "to_category",
+    "project",
+    "country",
 )
 
 
@@ -404,3 +406,34 @@ def test_the_history_page_reads_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(15):
         response = client.get(f"/quota/plans/{plan_2016.pk}/amendments/")
     assert response.status_code == 200 and response.content.decode().count('data-testid="cell"') >= 3 * 3
+
+
+def test_a_reserve_row_and_a_cap_row_through_the_form(client, world, ministry_2, golden_regions, refinery):
+    from tests.quota.factories import china
+
+    quota_policy()
+    plan = approved_plan(
+        year=2016,
+        demand={"KZ-A": (0, 0, 1_000, 0, 0)},
+        labour_force=1_000_000,
+        proposer=world.users["ministry"],
+        approver=ministry_2,
+        reserves=[(refinery, golden_regions["KZ-A"], "3", 500)],
+        caps=[(china(), 300)],
+    )
+    client.force_login(world.users["ministry"])
+    url = f"/quota/plans/{plan.pk}/amendments/new/"
+    form = client.get(url).content.decode()
+    assert '<option value="atyrau-refinery">' in form and '<option value="CN">' in form
+    rows = [
+        {"kind": "reserve", "project": "atyrau-refinery", "region": "KZ-A", "category": "3", "target": "450"},
+        {"kind": "cap", "country": "CN", "target": "200"},
+        {"kind": "cap", "country": "CN", "target": "200", "places": "3"},  # a box of another kind
+    ]
+    response = client.post(url, form_data(rows))
+    assert response.status_code == 400 and "Leave this empty in a cap row." in row_html(response.content.decode(), 2)
+    content = client.post(url, form_data(rows[:2]), follow=True).content.decode()
+    assert "The reserve of project atyrau-refinery in KZ-A" in content
+    assert "The cap on citizens of CN set to 200 places." in content
+    assert numbers(cell_html(content, "Reserve of atyrau-refinery in KZ-A")) == ["500", "450", "-50"]
+    assert numbers(cell_html(content, "Cap on citizens of CN")) == ["300", "200", "-100"]
