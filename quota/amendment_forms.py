@@ -8,11 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .amendments import MAX_CHANGES, MAX_REASON_LENGTH
+from .amendments import MAX_CHANGES
 from .calculation import MAX_FACTOR
 from .forms import WholeNumberField
 from .imports import MAX_PLACES
 from .models import AmendmentChangeKind, QuotaCategory
+from .services import MAX_REASON_LENGTH
 
 MESSAGE_NOT_FOR_KIND = _("Leave this empty in a %(kind)s row.")
 

@@ -18,15 +18,14 @@ from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
 from . import workflow
 from .amendment_forms import AmendmentChangeForm, AmendmentChangeFormSet, AmendmentForm, add_service_errors
 from .amendments import (
-    MESSAGE_PLAN_NOT_APPROVED,
     MESSAGE_STALE,
-    MESSAGE_YEAR_CLOSED,
     amendment_approve,
     amendment_confirm_override,
     amendment_create,
     amendment_outcome,
     amendment_override,
     amendment_propose,
+    amendment_refusal,
     amendment_return,
     amendment_update,
     plan_ceiling,
@@ -34,7 +33,7 @@ from .amendments import (
 )
 from .calculation import CATEGORIES
 from .forms import ReasonForm
-from .models import AmendmentChangeKind, CellKind, QuotaAmendment, QuotaCategory, QuotaCell, QuotaPlan, QuotaYear
+from .models import AmendmentChangeKind, CellKind, QuotaAmendment, QuotaCategory, QuotaCell, QuotaPlan
 from .querysets import QUOTA_DATA_READERS
 from .selectors import quota_plan_list
 from .views import MESSAGE_OVERRIDE_RECORDED, persons
@@ -72,13 +71,8 @@ def _year_regions(plan: QuotaPlan):
 
 
 def _refusal_to_amend(plan: QuotaPlan) -> str | None:
-    """Why the plan cannot be amended now (shown instead of the controls; the services check it again), or None."""
-    quota_year = QuotaYear.objects.filter(year=plan.year, plan=plan).first()
-    if plan.status != QuotaPlan.Status.APPROVED or quota_year is None:
-        return str(MESSAGE_PLAN_NOT_APPROVED % {"year": plan.year})
-    if not quota_year.is_open:
-        return str(MESSAGE_YEAR_CLOSED % {"year": plan.year})
-    return None
+    refused = amendment_refusal(plan)
+    return None if refused is None else str(refused.message)
 
 
 def _cell_label(cell: QuotaCell) -> str:

@@ -67,8 +67,8 @@ from .models import (
     QuotaPlan,
     QuotaYear,
 )
+from .services import reason_given
 
-MAX_REASON_LENGTH = 2000
 MAX_CHANGES = 100
 
 CODE_PLAN_NOT_APPROVED = "plan_not_approved"
@@ -116,8 +116,6 @@ MESSAGE_NOT_FLAGGED = _("The amendment keeps the managers/specialists rule: ther
 MESSAGE_OVERRIDE_EXISTS = _("An override is already recorded on this amendment.")
 MESSAGE_NO_OVERRIDE = _("No override is recorded on this amendment: there is nothing to confirm.")
 MESSAGE_OVERRIDE_CONFIRMED = _("The override of this amendment is already confirmed.")
-MESSAGE_REASON_REQUIRED = _("Give the reason.")
-MESSAGE_REASON_TOO_LONG = _("The reason is longer than %(limit)s characters.")
 MESSAGE_EFFECTIVE_DATE = _("Enter a date.")
 MESSAGE_EFFECTIVE_DATE_YEAR = _("The effective date must lie in %(year)s, the plan year.")
 MESSAGE_EFFECTIVE_DATE_ORDER = _(
@@ -176,15 +174,6 @@ def _require_ministry(actor) -> None:
         raise PermissionDenied(MESSAGE_MINISTRY_ONLY)
 
 
-def _reason(reason, *, field_name: str = "reason") -> str:
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
-        raise ValidationError({field_name: MESSAGE_REASON_REQUIRED})
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError({field_name: MESSAGE_REASON_TOO_LONG % {"limit": MAX_REASON_LENGTH}})
-    return reason
-
-
 # ---------------------------------------------------------------------------------------------------------------------
 # Reading: versions, ceilings and the outcome of an amendment
 # ---------------------------------------------------------------------------------------------------------------------
@@ -193,13 +182,14 @@ def plan_version(plan: QuotaPlan) -> int:
     return 1 + QuotaAmendment.objects.filter(plan=plan).approved().count()
 
 
-def _last_approved(plan: QuotaPlan) -> QuotaAmendment | None:
+def plan_last_amendment(plan: QuotaPlan) -> QuotaAmendment | None:
+    """The plan's last approved amendment (the one its current version and ceiling come from), or None."""
     return QuotaAmendment.objects.filter(plan=plan).approved().order_by("-number").first()
 
 
 def plan_ceiling(plan: QuotaPlan) -> int:
     """The ceiling in force: the plan's, or the one an approved amendment recomputed with a new rate."""
-    last = _last_approved(plan)
+    last = plan_last_amendment(plan)
     return last.ceiling_after if last is not None else plan.ceiling
 
 
@@ -304,7 +294,8 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
     outcome.headroom_before = headroom.allocated if headroom else 0
     outcome.totals_before = national_totals(cells=cells_before, reserves=reserves)
     outcome.total_before = sum(outcome.totals_before.values()) + outcome.headroom_before
-    outcome.ceiling_before = plan_ceiling(plan)
+    last = plan_last_amendment(plan)
+    outcome.ceiling_before = last.ceiling_after if last is not None else plan.ceiling
     outcome.ceiling_after = outcome.ceiling_before
 
     changes = list(amendment.changes.select_related("region", "from_region", "to_region").order_by("position"))
@@ -372,7 +363,6 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
             CHECK_EFFECTIVE_DATE, MESSAGE_EFFECTIVE_DATE_YEAR % {"year": plan.year}, field_name="effective_date"
         )
         return outcome
-    last = _last_approved(plan)
     if last is not None and last.pk != amendment.pk and day < last.effective_date:
         outcome.problem(
             CHECK_EFFECTIVE_DATE,
@@ -433,15 +423,22 @@ def _check_ceiling(outcome: AmendmentOutcome, plan: QuotaPlan, day: date) -> Non
 # ---------------------------------------------------------------------------------------------------------------------
 # Writing: create and change a draft
 # ---------------------------------------------------------------------------------------------------------------------
-def _approved_plan(plan: QuotaPlan) -> QuotaYear:
-    if plan.status != QuotaPlan.Status.APPROVED:
-        raise DomainError(MESSAGE_PLAN_NOT_APPROVED % {"year": plan.year}, code=CODE_PLAN_NOT_APPROVED)
+def amendment_refusal(plan: QuotaPlan) -> DomainError | None:
+    """Why the plan cannot be amended now — not approved, or its year closed — or None (pages show it instead of
+    their controls; every write checks it again)."""
     quota_year = QuotaYear.objects.filter(year=plan.year, plan=plan).first()
-    if quota_year is None:
-        raise DomainError(MESSAGE_PLAN_NOT_APPROVED % {"year": plan.year}, code=CODE_PLAN_NOT_APPROVED)
+    if plan.status != QuotaPlan.Status.APPROVED or quota_year is None:
+        return DomainError(MESSAGE_PLAN_NOT_APPROVED % {"year": plan.year}, code=CODE_PLAN_NOT_APPROVED)
     if not quota_year.is_open:
-        raise DomainError(MESSAGE_YEAR_CLOSED % {"year": plan.year}, code=CODE_YEAR_CLOSED)
-    return quota_year
+        return DomainError(MESSAGE_YEAR_CLOSED % {"year": plan.year}, code=CODE_YEAR_CLOSED)
+    return None
+
+
+def _approved_plan(plan: QuotaPlan) -> QuotaYear:
+    refused = amendment_refusal(plan)
+    if refused is not None:
+        raise refused
+    return QuotaYear.objects.get(year=plan.year, plan=plan)
 
 
 def _effective_date(value) -> date:
@@ -596,7 +593,7 @@ def amendment_create(*, plan: QuotaPlan, effective_date, reason: str, changes, a
         plan=plan,
         number=number,
         effective_date=_effective_date(effective_date),
-        reason=_reason(reason),
+        reason=reason_given(reason),
         created_by=actor,
     )
     rows = _build_changes(amendment, changes)
@@ -657,7 +654,7 @@ def amendment_update(*, amendment: QuotaAmendment, actor, **changes_to_make) -> 
     if "effective_date" in changes_to_make:
         amendment.effective_date = _effective_date(changes_to_make["effective_date"])
     if "reason" in changes_to_make:
-        amendment.reason = _reason(changes_to_make["reason"])
+        amendment.reason = reason_given(changes_to_make["reason"])
     if "changes" in changes_to_make:
         rows = _build_changes(amendment, changes_to_make["changes"])
         amendment.changes.all().delete()
@@ -676,7 +673,7 @@ def amendment_override(*, amendment: QuotaAmendment, reason: str, actor) -> Quot
     _require_ministry(actor)
     amendment = _lock_for(amendment, "override", actor)
     _approved_plan(amendment.plan)
-    reason = _reason(reason)
+    reason = reason_given(reason)
     outcome = amendment_outcome(amendment)
     if outcome.share is None or outcome.share.passes:
         raise DomainError(MESSAGE_NOT_FLAGGED, code=CODE_NOT_FLAGGED)
@@ -810,7 +807,7 @@ def amendment_return(*, amendment: QuotaAmendment, reason: str, actor) -> QuotaA
     its changes stay for editing."""
     _require_ministry(actor)
     amendment = _lock_for(amendment, "return", actor)
-    reason = _reason(reason)
+    reason = reason_given(reason)
     before = _record(amendment)
     AmendmentCell.objects.filter(amendment=amendment).delete()
     amendment.status = QuotaAmendment.Status.DRAFT

@@ -208,15 +208,11 @@ def _cells_for(year: int, placements: list[Placement]) -> dict[int, int]:
                 region_id=placement.region_id,
                 category=placement.category,
             )
-            what = WHAT_PROJECT_CELL.format(
-                project=placement.project_key, region=_region_code(placement.region_id), category=placement.category
-            )
         else:
             main = cells.filter(kind=CellKind.REGIONAL, region_id=placement.region_id, category=placement.category)
-            what = WHAT_REGIONAL_CELL.format(region=_region_code(placement.region_id), category=placement.category)
         main_id = main.values_list("id", flat=True).first()
         if main_id is None:
-            raise QuotaConflict(MESSAGE_NO_CELL.format(year=year, what=what), code=CODE_NO_CELL)
+            raise QuotaConflict(MESSAGE_NO_CELL.format(year=year, what=_missing_cell(placement)), code=CODE_NO_CELL)
         needed[main_id] += placement.places
         if placement.country:
             country_id = cells.filter(kind=CellKind.COUNTRY, country=placement.country).values_list("id", flat=True)
@@ -226,9 +222,13 @@ def _cells_for(year: int, placements: list[Placement]) -> dict[int, int]:
     return dict(needed)
 
 
-def _region_code(region_id: int) -> str:
-    """The region's code for a message (its id when no such region exists: the message must still be written)."""
-    return Region.objects.filter(pk=region_id).values_list("code", flat=True).first() or f"#{region_id}"
+def _missing_cell(placement: Placement) -> str:
+    """The cell a placement asked for, in words (read only when it is missing: never on the reservation path)."""
+    region = Region.objects.filter(pk=placement.region_id).values_list("code", flat=True).first()
+    region = region or f"#{placement.region_id}"
+    if placement.project_key:
+        return WHAT_PROJECT_CELL.format(project=placement.project_key, region=region, category=placement.category)
+    return WHAT_REGIONAL_CELL.format(region=region, category=placement.category)
 
 
 def _lock(cell_ids: Iterable[int]) -> dict[int, QuotaCell]:

@@ -495,7 +495,8 @@ def _return_to_draft(plan: QuotaPlan) -> bool:
     return True
 
 
-def _reason(reason) -> str:
+def reason_given(reason) -> str:
+    """The written reason a decision needs, stripped; 400 on the `reason` field when empty or too long."""
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise ValidationError({"reason": MESSAGE_REASON_REQUIRED_FOR})
@@ -891,7 +892,7 @@ def quota_plan_override(*, plan: QuotaPlan, reason: str, actor) -> QuotaPlan:
     it."""
     _require_ministry(actor)
     plan = _lock_for(plan, "override", actor)
-    reason = _reason(reason)
+    reason = reason_given(reason)
     _require_flagged(plan)
     if plan.overridden_at is not None:
         raise DomainError(MESSAGE_OVERRIDE_EXISTS, code=CODE_OVERRIDE_EXISTS)
@@ -1026,7 +1027,7 @@ def quota_plan_return(*, plan: QuotaPlan, reason: str, actor) -> QuotaPlan:
     trail."""
     _require_ministry(actor)
     plan = _lock_for(plan, "return", actor)
-    reason = _reason(reason)
+    reason = reason_given(reason)
     before = _plan_record(plan)
     _clear_result(plan)
     plan.status = QuotaPlan.Status.DRAFT

@@ -22,7 +22,7 @@ from common.pages import role_required
 from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
 
 from . import workflow
-from .amendments import plan_ceiling, plan_version
+from .amendments import plan_ceiling, plan_last_amendment, plan_version
 from .calculation import CATEGORIES
 from .filtersets import LabourForceFilterSet
 from .forms import (
@@ -40,7 +40,6 @@ from .forms import (
     demand_field_name,
 )
 from .imports import FileRejected
-from .models import QuotaAmendment
 from .querysets import QUOTA_DATA_READERS
 from .selectors import (
     labour_force_list,
@@ -700,7 +699,7 @@ def published_page(request):
         context.update(
             {
                 "version": plan_version(plan),
-                "last_amendment": QuotaAmendment.objects.filter(plan=plan).approved().order_by("-number").first(),
+                "last_amendment": plan_last_amendment(plan),
                 "ceiling": plan_ceiling(plan),
                 "headroom": plan.national_headroom if headroom is None else headroom,
                 "result": result,

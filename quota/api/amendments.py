@@ -14,7 +14,6 @@ from common.errors import DomainError
 
 from ..amendments import (
     MAX_CHANGES,
-    MAX_REASON_LENGTH,
     MESSAGE_NO_CHANGES,
     amendment_approve,
     amendment_confirm_override,
@@ -38,6 +37,7 @@ from ..models import (
     QuotaPlan,
 )
 from ..permissions import QUOTA_PLAN_PERMISSIONS
+from ..services import MAX_REASON_LENGTH
 from .serializers import ReasonInputSerializer, WholeNumberField
 
 MAX_ID = 2**63 - 1
