@@ -1,15 +1,17 @@
 """Amendments of an approved quota plan (DOMAIN §5): every write, and the outcome an amendment would have.
 
 An amendment is a new version of the plan with an effective date and a reason: ordered changes — a category's new
-total (a target, or a factor: floor(current × factor)) spread in proportion to the current cells, or exact places
-moved between cells and the national headroom — computed by quota.calculation.amend_cells on the year's ledger
-cells. One ministry official proposes it, another approves it; approval applies it through quota.ledger.quota_amend,
-which locks the cells like a reservation and refuses, naming the cells, to take any below its reserved + used places.
+total (a target including its project reserves, or a factor applied to its regional cells, the reserves untouched)
+spread in proportion to the current cells, or exact places moved between cells and the national headroom — computed
+by quota.calculation.amend_cells on the year's ledger cells. One ministry official proposes it, another approves it;
+approval applies it through quota.ledger.quota_amend, which locks the cells like a reservation and refuses, naming
+the cells, to take any below its reserved + used places.
 
 Checks (`amendment_outcome`): the changes apply; some cell changes; no cell goes below reserved + used; the
-effective date lies in the plan year and not before the last approved amendment's; the total stays within the
-ceiling — raising it above needs a new quota-rate period starting on the effective date, the ceiling being
-recomputed with it (DOMAIN §9: an amendment's rate and numbers are those of its effective date); the
+effective date lies in the plan year and not before the last approved amendment's; a raise of the total stays within
+the ceiling in force on the effective date (`ceiling_in_force`: floor(rate × the plan's labour force) when the
+quota-rate period in force that day starts inside the plan year, up or down, else the plan's own ceiling — DOMAIN §5,
+§9: an amendment's rate and numbers are those of its effective date), a cut needs no check; the
 managers/specialists rule holds with the policy of the effective date, or an override is confirmed by a second
 official.
 """
@@ -30,7 +32,7 @@ from common.audit import record_event
 from common.db import retry_on_transient
 from common.errors import DomainError
 from common.models import Region
-from common.policy import P, PolicyNotDefined, policy_period, policy_reference, policy_value
+from common.policy import P, PolicyNotDefined, period_reference, policy_period, policy_value, typed_value
 from common.roles import MINISTRY_OFFICIAL, user_role
 
 from . import workflow
@@ -132,28 +134,36 @@ MESSAGE_MOVE_END = _("Give both the region and the category, or neither for the 
 MESSAGE_MOVE_SAME = _("A move needs two different ends.")
 MESSAGE_REGION = _("%(region)s has no cell in the %(year)s quota.")
 MESSAGE_NOTHING_CHANGES = _("The changes leave every cell as it is.")
-MESSAGE_CEILING_NEEDS_RATE = _(
-    "The total %(total)s would exceed the ceiling %(ceiling)s: raising it needs a new quota-rate period starting on "
-    "the effective date %(date)s."
+MESSAGE_CEILING_PLAN_EXCEEDED = _(
+    "The total %(total)s would exceed the plan's ceiling %(ceiling)s, in force on %(date)s: the quota rate of "
+    "%(rate)s%% in force that day applies from %(start)s, before the plan year; a higher ceiling needs a quota-rate "
+    "period starting in %(year)s."
 )
-MESSAGE_CEILING_EXCEEDED = _(
-    "The total %(total)s would exceed the ceiling %(ceiling)s, recomputed with the rate of %(rate)s%% in force from "
-    "%(date)s."
+MESSAGE_CEILING_RATE_EXCEEDED = _(
+    "The total %(total)s would exceed the ceiling %(ceiling)s in force on %(date)s: the quota rate of %(rate)s%% in "
+    "force from %(start)s × the plan's labour force of %(labour_force)s."
+)
+MESSAGE_CEILING_NO_RATE_EXCEEDED = _(
+    "The total %(total)s would exceed the plan's ceiling %(ceiling)s: no quota rate is in force on %(date)s to raise "
+    "it."
 )
 MESSAGE_CAP_EXCEEDS_TOTAL = _(
     "A country cap lies inside the quota total and cannot exceed it: %(countries)s above %(total)s places."
 )
 MESSAGE_RESERVE_UNKNOWN = _("The %(year)s quota has no reserve for this project in that region and category.")
 MESSAGE_CAP_UNKNOWN = _("The %(year)s quota has no cap on this country.")
-MESSAGE_RATE_MISSING = _("No quota rate is in force on %(date)s.")
 MESSAGE_SHARE_FAILS = _(
     "Managers and specialists (categories 1–3) would be %(percent)s%% of the counted places, below %(threshold)s%%: "
     "the amendment needs an override confirmed by a second official."
 )
+MESSAGE_TARGET_BELOW_RESERVES = _(
+    "The target %(target)s for category %(category)s is below the %(reserved)s places its project reserves hold: "
+    "%(reserves)s."
+)
 CALCULATION_MESSAGES = {
     INVALID_FACTOR: _("Enter a factor above 0 and at most %(maximum)s, with at most four decimals (e.g. 0.8)."),
     INVALID_TARGET: _("Give either a target total or a factor, not both."),
-    TARGET_BELOW_RESERVES: _("The target %(target)s is below the %(reserved)s places the project reserves hold."),
+    TARGET_BELOW_RESERVES: MESSAGE_TARGET_BELOW_RESERVES,
     NOTHING_TO_SCALE: _("%(scope)s has no places to spread %(places)s places over in proportion: give them by moves."),
     UNKNOWN_CELL: _("The plan has no cell %(cell)s."),
     INVALID_MOVE: MESSAGE_MOVE_SAME,
@@ -187,10 +197,58 @@ def plan_last_amendment(plan: QuotaPlan) -> QuotaAmendment | None:
     return QuotaAmendment.objects.filter(plan=plan).approved().order_by("-number").first()
 
 
-def plan_ceiling(plan: QuotaPlan) -> int:
-    """The ceiling in force: the plan's, or the one an approved amendment recomputed with a new rate."""
-    last = plan_last_amendment(plan)
-    return last.ceiling_after if last is not None else plan.ceiling
+@dataclass(frozen=True)
+class CeilingInForce:
+    """The ceiling of an approved plan in force on a day (DOMAIN §5): floor(rate × the plan's labour force) when the
+    quota-rate period in force that day starts inside the plan year — a raise of the rate or a cut — else the plan's
+    own ceiling. ``rate_period`` is the rate's period reference (None when no rate is in force that day)."""
+
+    ceiling: int
+    on: date
+    rate: Decimal | None = None
+    rate_period: dict | None = None
+
+    @property
+    def from_rate_period(self) -> bool:
+        return self.rate_period is not None and self.rate_period["in_plan_year"]
+
+    def message_params(self, total: int) -> dict:
+        params = {"total": total, "ceiling": self.ceiling, "date": self.on.isoformat()}
+        if self.rate_period is not None:
+            params.update(
+                rate=self.rate,
+                start=self.rate_period["valid_from"],
+                labour_force=self.rate_period["labour_force"],
+                year=self.on.year,
+            )
+        return params
+
+
+def ceiling_in_force(plan: QuotaPlan, *, on: date) -> CeilingInForce:
+    """The plan's ceiling in force on `on` (a day of the plan year), see `CeilingInForce`."""
+    try:
+        period = policy_period(P.QUOTA_RATE_PERCENT, on=on)
+    except PolicyNotDefined:
+        return CeilingInForce(ceiling=plan.ceiling, on=on)
+    rate = typed_value(period.parameter.value_type, period.value)
+    labour_force = (plan.computation_snapshot or {}).get("result", {}).get("labour_force")
+    in_plan_year = period.valid_from.year == plan.year and labour_force is not None
+    ceiling = quota_ceiling(rate_percent=rate, labour_force=labour_force) if in_plan_year else plan.ceiling
+    reference = {
+        **period_reference(period),
+        "labour_force": labour_force,
+        "ceiling": ceiling,
+        "in_plan_year": in_plan_year,
+    }
+    return CeilingInForce(ceiling=ceiling, on=on, rate=rate, rate_period=reference)
+
+
+def plan_ceiling(plan: QuotaPlan, *, on: date | None = None) -> int:
+    """The plan's ceiling in force on `on` — by default today in Kazakhstan, kept inside the plan year (a past year
+    shows its ceiling of 31 December, a future one its ceiling of 1 January)."""
+    if on is None:
+        on = min(max(timezone.localdate(), date(plan.year, 1, 1)), date(plan.year, 12, 31))
+    return ceiling_in_force(plan, on=on).ceiling
 
 
 @dataclass(frozen=True)
@@ -389,35 +447,21 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
 
 
 def _check_ceiling(outcome: AmendmentOutcome, plan: QuotaPlan, day: date) -> None:
-    """A cut needs no check; a raise within the ceiling in force is fine; above it, only with a quota-rate period
-    starting on the effective date, the ceiling recomputed with it from the plan's labour force (DOMAIN §5)."""
-    if outcome.total_after <= outcome.ceiling_before:
+    """The amendment's ceiling is the one in force on its effective date (DOMAIN §5): a rate period starting inside
+    the plan year raises or lowers it from its start, so a later amendment may not raise the total above a lowered
+    ceiling. A raise of the total above it is refused; a cut (or an unchanged total) needs no check."""
+    in_force = ceiling_in_force(plan, on=day)
+    outcome.ceiling_after = in_force.ceiling
+    outcome.rate_period = in_force.rate_period
+    if outcome.total_after <= outcome.total_before or outcome.total_after <= in_force.ceiling:
         return
-    try:
-        period = policy_period(P.QUOTA_RATE_PERCENT, on=day)
-    except PolicyNotDefined:
-        outcome.problem(CHECK_CEILING, MESSAGE_RATE_MISSING % {"date": day.isoformat()}, field_name="effective_date")
-        return
-    if period.valid_from != day:
-        outcome.problem(
-            CHECK_CEILING,
-            MESSAGE_CEILING_NEEDS_RATE
-            % {"total": outcome.total_after, "ceiling": outcome.ceiling_before, "date": day.isoformat()},
-        )
-        return
-    reference = policy_reference(P.QUOTA_RATE_PERCENT, on=day)
-    rate = policy_value(P.QUOTA_RATE_PERCENT, on=day)
-    labour_force = plan.computation_snapshot["result"]["labour_force"]
-    ceiling = quota_ceiling(rate_percent=rate, labour_force=labour_force)
-    outcome.rate_period = {**reference, "labour_force": labour_force, "ceiling": ceiling}
-    if outcome.total_after > ceiling:
-        outcome.problem(
-            CHECK_CEILING,
-            MESSAGE_CEILING_EXCEEDED
-            % {"total": outcome.total_after, "ceiling": ceiling, "rate": rate, "date": day.isoformat()},
-        )
-        return
-    outcome.ceiling_after = ceiling
+    if in_force.rate_period is None:
+        message = MESSAGE_CEILING_NO_RATE_EXCEEDED
+    elif in_force.from_rate_period:
+        message = MESSAGE_CEILING_RATE_EXCEEDED
+    else:
+        message = MESSAGE_CEILING_PLAN_EXCEEDED
+    outcome.problem(CHECK_CEILING, message % in_force.message_params(outcome.total_after))
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -764,7 +764,7 @@ ERROR_MESSAGES.update(
         INVALID_FACTOR: "A factor must be a Decimal above 0 and at most {maximum}; got {value}.",
         INVALID_TARGET: "Give either a target total or a factor for category {category}, not both and not neither.",
         TARGET_BELOW_RESERVES: "The target {target} for {scope} is below the {reserved} places its project reserves "
-        "hold.",
+        "hold: {reserves}.",
         NOTHING_TO_SCALE: "{scope} has no places to spread {places} places over in proportion: give them by moves.",
         UNKNOWN_CELL: "The plan has no cell {cell}.",
         INVALID_MOVE: "A move needs a whole number of places above zero and two different ends.",
@@ -779,8 +779,10 @@ MAX_FACTOR = Decimal("10")
 @dataclass(frozen=True)
 class ScaleChange:
     """A category's new national total (or, with ``region``, its total in one region): a ``target`` or a ``factor``
-    (target = floor(current total × factor)). Project reserves of the category keep their places; the rest of the
-    target is spread over the category's regional cells in proportion to their current values."""
+    (DOMAIN §5, "Amendment details"). Project reserves of the category keep their places either way. A ``target`` is
+    the total including those reserves (regional target = target − reserves); a ``factor`` applies to the regional
+    cells only (regional target = floor(regional total × factor)). The regional target is spread over the category's
+    regional cells in proportion to their current values."""
 
     category: str
     region: str | None = None
@@ -832,7 +834,8 @@ class AmendmentResult:
 
 
 def amendment_target(*, current: int, target: int | None = None, factor: Decimal | None = None) -> int:
-    """The target total: the one given, or floor(current × factor) computed exactly (no float ever rounds it)."""
+    """The target: the one given, or floor(current × factor) computed exactly (no float ever rounds it). For a scale
+    change's factor, ``current`` is the regional total (reserves untouched, DOMAIN §5)."""
     current = _headcount(current, what="The current total")
     if factor is None:
         return _headcount(target, what="The target")
@@ -849,6 +852,12 @@ def _cell_name(cell: Cell | None) -> str:
     return "the national headroom" if cell is None else f"{cell[0]}/{cell[1]}"
 
 
+def _reserve_name(key: ProjectCell, places: int) -> str:
+    """A project reserve named for an error: "atyrau-refinery KZ-23/3 (400)" (an anonymous one: "KZ-23/3 (400)")."""
+    project, region, category = key
+    return f"{project} {region}/{category} ({places})" if project else f"{region}/{category} ({places})"
+
+
 def amend_cells(
     *,
     cells: Mapping[Cell, int],
@@ -860,11 +869,14 @@ def amend_cells(
 ) -> AmendmentResult:
     """Apply an amendment's changes to a plan's current regional cells, in the order given (DOMAIN §5).
 
-    A scale change spreads (target − the category's project reserves in its scope) over the scope's regional cells by
-    largest remainder in proportion to their current values, ties as in §3 step 3 (cat-3 cells of 2,414 and 248 with
-    target 2,131 → 1,932 and 199). Places cut leave the plan: national headroom changes only by a move naming it.
-    A move takes exact places from one cell (or the headroom) to another. Whether a cell may go that low (reserved +
-    used), the managers/specialists rule and the ceiling are the caller's checks, on the result.
+    A scale change spreads a regional target over the scope's regional cells by largest remainder in proportion to
+    their current values, ties as in §3 step 3 (cat-3 cells of 2,414 and 248 with target 2,131 → 1,932 and 199); the
+    project reserves in its scope keep their places (DOMAIN §5, "Amendment details"): a factor gives the regional
+    target floor(regional total × factor) — "cat 3 × 0.5" with regional cells 300 and 200 and a reserve of 500 gives
+    150 / 100 / 500 — and a target is the total including the reserves (regional target = target − reserves; refused,
+    naming the reserves, when below them). Places cut leave the plan: national headroom changes only by a move naming
+    it. A move takes exact places from one cell (or the headroom) to another. Whether a cell may go that low (reserved
+    + used), the managers/specialists rule and the ceiling are the caller's checks, on the result.
 
     Project reserves are given as ``project_cells`` ({(project, region, category): places}) — a reserve change sets
     one of them exactly — or, anonymously, as ``reserves`` triples; country caps as ``country_caps`` — a cap change
@@ -960,27 +972,44 @@ def _scale(
         for cell, places in current.items()
         if cell[1] == change.category and (region is None or cell[0] == region)
     }
-    reserved = sum(
-        places
-        for (_project, reserve_region, category), places in projects.items()
-        if category == change.category and (region is None or reserve_region == region)
-    )
-    total = sum(scope.values()) + reserved
-    target = amendment_target(current=total, target=change.target, factor=change.factor)
+    scope_reserves = {
+        key: places
+        for key, places in sorted(projects.items())
+        if key[2] == change.category and (region is None or key[1] == region) and places
+    }
+    reserved = sum(scope_reserves.values())
+    regional = sum(scope.values())
     name = _scope_name(change.category, region)
-    if target < reserved:
-        params = {"target": target, "scope": name, "reserved": reserved}
-        raise _fail(TARGET_BELOW_RESERVES, details=params, **params)
-    if not any(scope.values()) and target > reserved:
-        params = {"scope": name, "places": target - reserved}
+    if change.factor is not None:
+        # DOMAIN §5, "Amendment details": a factor applies to the regional cells; the reserves keep their places.
+        regional_target = amendment_target(current=regional, factor=change.factor)
+        target = regional_target + reserved
+    else:
+        # A target is the category's total including its reserves.
+        target = _headcount(change.target, what="The target")
+        regional_target = target - reserved
+        if regional_target < 0:
+            names = [_reserve_name(key, places) for key, places in scope_reserves.items()]
+            params = {
+                "target": target,
+                "scope": name,
+                "category": change.category,
+                "region": region,
+                "reserved": reserved,
+                "reserves": ", ".join(names),
+            }
+            raise _fail(TARGET_BELOW_RESERVES, details={**params, "reserve_cells": names}, **params)
+    if not any(scope.values()) and regional_target > 0:
+        params = {"scope": name, "places": regional_target}
         raise _fail(NOTHING_TO_SCALE, details=params, **params)
-    current.update(scale_cells(cells=scope, target=target - reserved))
+    current.update(scale_cells(cells=scope, target=regional_target))
     targets.append(
         {
             "category": change.category,
             "region": region,
-            "current": total,
+            "current": regional + reserved,
             "target": target,
+            "reserved": reserved,
             "factor": None if change.factor is None else str(change.factor),
         }
     )

@@ -26,6 +26,7 @@ from quota.amendments import (
     CODE_SAME_OFFICIAL,
     CODE_STALE,
     CODE_YEAR_CLOSED,
+    MESSAGE_TARGET_BELOW_RESERVES,
     amendment_approve,
     amendment_confirm_override,
     amendment_create,
@@ -57,21 +58,111 @@ def test_the_per_cell_golden_spreads_a_target_in_proportion_to_current_values():
     )
     assert result.cells == {("KZ-A", "3"): 1_932, ("KZ-A", "4"): 100, ("KZ-B", "3"): 199}
     assert result.national_headroom == 7  # places cut leave the plan
-    assert result.targets == ({"category": "3", "region": None, "current": 2_662, "target": 2_131, "factor": None},)
+    assert result.targets == (
+        {"category": "3", "region": None, "current": 2_662, "target": 2_131, "reserved": 0, "factor": None},
+    )
 
 
-def test_a_factor_floors_the_exact_product_and_reserves_keep_their_places():
-    # current cat-3 total = 2,414 + 248 + 300 reserved = 2,962; floor(2,962 × 0.8) = 2,369; cells share 2,069.
+def test_a_factor_floors_the_exact_product_of_the_regional_cells_and_reserves_keep_their_places():
+    # DOMAIN §5 "Amendment details": the factor applies to the regional cells only. Regional cat 3 = 2,414 + 248 =
+    # 2,662; floor(2,662 × 0.8) = 2,129 (2,129.6) spread 1,931 / 198; the recorded target adds the 300 reserved.
+    # (Until Step 8 the factor was applied to the total including the reserves: 2,369 − 300 = 2,069 in the cells.)
     result = amend_cells(
         cells={("KZ-A", "3"): 2_414, ("KZ-B", "3"): 248},
         reserves=[("KZ-A", "3", 300)],
         national_headroom=0,
         changes=[ScaleChange(category="3", factor=Decimal("0.8"))],
     )
-    assert sum(result.cells.values()) == 2_069
-    assert result.targets[0]["target"] == 2_369
+    assert result.cells == {("KZ-A", "3"): 1_931, ("KZ-B", "3"): 198}
+    assert result.targets == (
+        {"category": "3", "region": None, "current": 2_962, "target": 2_429, "reserved": 300, "factor": "0.8"},
+    )
     assert calculation.amendment_target(current=10, factor=Decimal("0.33")) == 3
     assert calculation.amendment_target(current=3, factor=Decimal("0.3333")) == 0
+
+
+def test_cat_3_times_one_half_halves_the_regional_cells_and_leaves_the_reserve():
+    # DOMAIN §5 "Amendment details": "cat 3 × 0.5" with regional cells 300 and 200 and a reserve of 500 gives
+    # 150 / 100 / 500, never 0 / 0 / 500.
+    result = amend_cells(
+        cells={("KZ-A", "3"): 300, ("KZ-B", "3"): 200, ("KZ-A", "4"): 40},
+        project_cells={("atyrau-refinery", "KZ-A", "3"): 500},
+        national_headroom=9,
+        changes=[ScaleChange(category="3", factor=Decimal("0.5"))],
+    )
+    assert result.cells == {("KZ-A", "3"): 150, ("KZ-A", "4"): 40, ("KZ-B", "3"): 100}
+    assert result.project_cells == {("atyrau-refinery", "KZ-A", "3"): 500}
+    assert result.national_headroom == 9
+    assert result.targets[0] == {
+        "category": "3",
+        "region": None,
+        "current": 1_000,
+        "target": 750,
+        "reserved": 500,
+        "factor": "0.5",
+    }
+
+
+def test_a_regional_factor_touches_only_that_regions_cells_and_keeps_its_reserve():
+    result = amend_cells(
+        cells={("KZ-A", "3"): 300, ("KZ-B", "3"): 200},
+        project_cells={("atyrau-refinery", "KZ-A", "3"): 500, ("tengiz", "KZ-B", "3"): 70},
+        national_headroom=0,
+        changes=[ScaleChange(category="3", region="KZ-B", factor=Decimal("0.25"))],
+    )
+    assert result.cells == {("KZ-A", "3"): 300, ("KZ-B", "3"): 50}
+    assert result.project_cells == {("atyrau-refinery", "KZ-A", "3"): 500, ("tengiz", "KZ-B", "3"): 70}
+    assert (result.targets[0]["current"], result.targets[0]["target"]) == (270, 120)
+
+
+def test_a_target_is_the_total_including_the_reserves():
+    result = amend_cells(
+        cells={("KZ-A", "3"): 300, ("KZ-B", "3"): 200},
+        project_cells={("atyrau-refinery", "KZ-A", "3"): 500},
+        national_headroom=0,
+        changes=[ScaleChange(category="3", target=750)],
+    )
+    assert result.cells == {("KZ-A", "3"): 150, ("KZ-B", "3"): 100}
+    assert result.project_cells == {("atyrau-refinery", "KZ-A", "3"): 500}
+    # Exactly the reserves: every regional cell goes to zero, the reserves stay.
+    result = amend_cells(
+        cells={("KZ-A", "3"): 300, ("KZ-B", "3"): 200},
+        project_cells={("atyrau-refinery", "KZ-A", "3"): 500},
+        national_headroom=0,
+        changes=[ScaleChange(category="3", target=500)],
+    )
+    assert result.cells == {("KZ-A", "3"): 0, ("KZ-B", "3"): 0}
+
+
+def test_a_target_below_the_reserves_is_refused_naming_each_reserve():
+    with pytest.raises(CalculationError) as refused:
+        amend_cells(
+            cells={("KZ-23", "3"): 300, ("KZ-19", "3"): 200, ("KZ-19", "4"): 10},
+            project_cells={
+                ("atyrau-refinery", "KZ-23", "3"): 400,
+                ("tengiz", "KZ-19", "3"): 150,
+                ("tengiz", "KZ-19", "4"): 99,  # another category: not in the scope
+            },
+            national_headroom=0,
+            changes=[ScaleChange(category="3", target=549)],
+        )
+    error = refused.value
+    assert error.code == calculation.TARGET_BELOW_RESERVES
+    assert (
+        error.details.items()
+        >= {
+            "target": 549,
+            "category": "3",
+            "reserved": 550,
+            "reserves": "atyrau-refinery KZ-23/3 (400), tengiz KZ-19/3 (150)",
+            "change": 0,
+        }.items()
+    )
+    assert error.details["reserve_cells"] == ["atyrau-refinery KZ-23/3 (400)", "tengiz KZ-19/3 (150)"]
+    assert error.message == (
+        "The target 549 for category 3 is below the 550 places its project reserves hold: "
+        "atyrau-refinery KZ-23/3 (400), tengiz KZ-19/3 (150)."
+    )
 
 
 def test_a_region_target_moves_only_that_regions_cell():
@@ -106,7 +197,11 @@ def test_moves_name_exact_places_between_cells_and_the_headroom_in_order():
         (ScaleChange(category="3", target=5, factor=Decimal(1)), calculation.INVALID_TARGET, {}),
         (ScaleChange(category="3", factor=Decimal("11")), calculation.INVALID_FACTOR, {}),
         (ScaleChange(category="4", target=5), calculation.NOTHING_TO_SCALE, {"places": 5}),
-        (ScaleChange(category="3", target=2), calculation.TARGET_BELOW_RESERVES, {"reserved": 3}),
+        (
+            ScaleChange(category="3", target=2),
+            calculation.TARGET_BELOW_RESERVES,
+            {"reserved": 3, "reserves": "KZ-A/3 (3)"},
+        ),
     ],
 )
 def test_changes_that_cannot_apply_are_refused_naming_the_change(change, code, details):
@@ -337,19 +432,27 @@ def test_an_amendment_proposed_on_an_older_version_is_refused(plan_2016, ministr
     assert amendment_approve(amendment=second, actor=ministry_2).version == 3
 
 
-def test_raising_above_the_ceiling_needs_a_rate_period_from_the_effective_date(ministry_user, ministry_2, regions, db):
-    make_policy_parameter(
-        P.QUOTA_RATE_PERCENT,
-        (date(2000, 1, 1), date(2016, 7, 31), "0.700"),
-        (date(2016, 8, 1), None, "0.750"),
-        value_type="percent",
-    )
+def rate_policy(*periods):
+    """The quota rate in periods (valid_from, valid_to, "0.700"), with the managers/specialists policy from 2000."""
+    make_policy_parameter(P.QUOTA_RATE_PERCENT, *periods, value_type="percent")
     make_policy_parameter(
         P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, (date(2000, 1, 1), None, "70.000"), value_type="percent"
     )
     make_policy_parameter(
         P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL, (date(2000, 1, 1), None, False), value_type="switch"
     )
+
+
+def checks(amendment):
+    return [p["check"] for p in amendment_outcome(amendment).problems]
+
+
+def test_raising_above_the_plans_ceiling_needs_a_rate_period_starting_in_the_plan_year(
+    ministry_user, ministry_2, regions, db
+):
+    # Step 8 (DOMAIN §5): the ceiling in force on the effective date comes from the rate period in force that day
+    # when it starts inside the plan year — not only a period starting exactly on the effective date (Step 7's rule).
+    rate_policy((date(2000, 1, 1), date(2016, 7, 31), "0.700"), (date(2016, 8, 1), None, "0.750"))
     plan = approved_plan(
         year=2016,
         demand={"KZ-A": (0, 0, 7_000, 0, 0)},
@@ -368,14 +471,19 @@ def test_raising_above_the_ceiling_needs_a_rate_period_from_the_effective_date(m
     )
     outcome = amendment_outcome(within)
     assert [p["check"] for p in outcome.problems] == [CHECK_CEILING]
-    assert "new quota-rate period starting on the effective date 2016-06-01" in outcome.problems[0]["message"]
+    assert outcome.problems[0]["message"] == (
+        "The total 7400 would exceed the plan's ceiling 7000, in force on 2016-06-01: the quota rate of 0.700% in "
+        "force that day applies from 2000-01-01, before the plan year; a higher ceiling needs a quota-rate period "
+        "starting in 2016."
+    )
 
     within = amendment_update(amendment=within, effective_date=date(2016, 8, 1), actor=ministry_user)
     outcome = amendment_outcome(within)
     assert outcome.problems == [] and outcome.ceiling_after == 7_500
     amendment_propose(amendment=within, actor=ministry_user)
     amendment_approve(amendment=within, actor=ministry_2)
-    assert plan_ceiling(plan) == 7_500
+    assert plan_ceiling(plan) == 7_500 == plan_ceiling(plan, on=date(2016, 8, 1))
+    assert plan_ceiling(plan, on=date(2016, 7, 31)) == 7_000
     assert cell(2016, "KZ-A", "3").allocated == 7_400
 
     beyond = amendment_create(
@@ -385,11 +493,131 @@ def test_raising_above_the_ceiling_needs_a_rate_period_from_the_effective_date(m
         changes=[scale("3", target=7_600)],
         actor=ministry_user,
     )
-    assert [p["check"] for p in amendment_outcome(beyond).problems] == [CHECK_CEILING]
-    beyond = amendment_update(amendment=beyond, effective_date=date(2016, 8, 1), actor=ministry_user)
-    assert "recomputed with the rate of 0.750%" in amendment_outcome(beyond).problems[0]["message"]
+    problems = amendment_outcome(beyond).problems
+    assert [p["check"] for p in problems] == [CHECK_CEILING]
+    assert problems[0]["message"] == (
+        "The total 7600 would exceed the ceiling 7500 in force on 2016-09-01: the quota rate of 0.750% in force from "
+        "2016-08-01 × the plan's labour force of 1000000."
+    )
     beyond = amendment_update(amendment=beyond, effective_date=date(2016, 7, 1), actor=ministry_user)
-    assert CHECK_EFFECTIVE_DATE in [p["check"] for p in amendment_outcome(beyond).problems]
+    assert checks(beyond) == [CHECK_EFFECTIVE_DATE, CHECK_CEILING]
+
+
+def test_a_raise_after_a_rate_period_from_august_is_accepted_up_to_its_ceiling(ministry_user, ministry_2, regions, db):
+    # As in 2025: 0.20 % from 1 January, 0.25 % from 1 August. Labour force 1,000,000 → 2,000, then 2,500.
+    rate_policy((date(2000, 1, 1), date(2016, 7, 31), "0.200"), (date(2016, 8, 1), None, "0.250"))
+    plan = approved_plan(
+        year=2016,
+        demand={"KZ-A": (0, 0, 1_500, 0, 0), "KZ-B": (0, 0, 500, 0, 0)},
+        labour_force=1_000_000,
+        proposer=ministry_user,
+        approver=ministry_2,
+    )
+    assert (plan.ceiling, plan.national_headroom) == (2_000, 0)
+    amendment = amendment_create(
+        plan=plan,
+        effective_date=date(2016, 10, 15),
+        reason="raise",
+        changes=[scale("3", target=2_501)],
+        actor=ministry_user,
+    )
+    problems = amendment_outcome(amendment).problems
+    assert [p["check"] for p in problems] == [CHECK_CEILING]
+    assert "total 2501 would exceed the ceiling 2500 in force on 2016-10-15" in problems[0]["message"]
+    assert "0.250% in force from 2016-08-01" in problems[0]["message"]
+    with pytest.raises(DomainError) as refused:
+        amendment_propose(amendment=amendment, actor=ministry_user)
+    assert refused.value.code == CODE_CHECKS_FAILED
+
+    # Before the new period starts, the same raise is checked against the plan's ceiling.
+    amendment = amendment_update(
+        amendment=amendment, effective_date=date(2016, 7, 31), changes=[scale("3", target=2_001)], actor=ministry_user
+    )
+    problems = amendment_outcome(amendment).problems
+    assert [p["check"] for p in problems] == [CHECK_CEILING]
+    assert "the plan's ceiling 2000, in force on 2016-07-31" in problems[0]["message"]
+
+    amendment = amendment_update(
+        amendment=amendment, effective_date=date(2016, 10, 15), changes=[scale("3", target=2_500)], actor=ministry_user
+    )
+    outcome = amendment_outcome(amendment)
+    assert outcome.problems == []
+    assert outcome.rate_period["valid_from"] == "2016-08-01" and outcome.rate_period["ceiling"] == 2_500
+    amendment_propose(amendment=amendment, actor=ministry_user)
+    amendment = amendment_approve(amendment=amendment, actor=ministry_2)
+    assert (amendment.total_before, amendment.total_after) == (2_000, 2_500)
+    assert (amendment.ceiling_before, amendment.ceiling_after) == (2_000, 2_500)
+    assert (cell(2016, "KZ-A", "3").allocated, cell(2016, "KZ-B", "3").allocated) == (1_875, 625)
+    assert quota_ledger_verify(year=2016) == []
+
+
+def test_a_lowered_rate_refuses_a_later_raise_the_plans_ceiling_would_allow(ministry_user, ministry_2, regions, db):
+    # 0.7 % → ceiling 7,000; lowered to 0.6 % from 1 October → 6,000 from that day on (DOMAIN §5: "a lowered rate
+    # lowers it from its start, so later amendments may not raise the total above it").
+    rate_policy((date(2000, 1, 1), date(2016, 9, 30), "0.700"), (date(2016, 10, 1), None, "0.600"))
+    plan = approved_plan(
+        year=2016,
+        demand={"KZ-A": (0, 0, 5_000, 0, 0)},
+        labour_force=1_000_000,
+        proposer=ministry_user,
+        approver=ministry_2,
+    )
+    assert (plan.ceiling, plan.national_headroom) == (7_000, 2_000)
+    assert plan_ceiling(plan, on=date(2016, 9, 30)) == 7_000
+    assert plan_ceiling(plan, on=date(2016, 10, 1)) == 6_000 == plan_ceiling(plan)  # a past year: its 31 December
+    cut = amend(
+        plan, [scale("3", target=4_000)], proposer=ministry_user, approver=ministry_2, effective_date=date(2016, 6, 1)
+    )
+    assert (cut.total_after, cut.ceiling_after) == (6_000, 7_000)
+
+    raise_ = amendment_create(
+        plan=plan,
+        effective_date=date(2016, 10, 15),
+        reason="raise",
+        changes=[scale("3", target=4_500)],
+        actor=ministry_user,
+    )
+    problems = amendment_outcome(raise_).problems
+    assert [p["check"] for p in problems] == [CHECK_CEILING]
+    assert problems[0]["message"] == (
+        "The total 6500 would exceed the ceiling 6000 in force on 2016-10-15: the quota rate of 0.600% in force from "
+        "2016-10-01 × the plan's labour force of 1000000."
+    )
+    # Before the lowered period starts the raise is checked against the old ceiling, and passes.
+    raise_ = amendment_update(amendment=raise_, effective_date=date(2016, 9, 30), actor=ministry_user)
+    outcome = amendment_outcome(raise_)
+    assert outcome.problems == [] and outcome.ceiling_after == 7_000
+    amendment_propose(amendment=raise_, actor=ministry_user)
+    raise_ = amendment_approve(amendment=raise_, actor=ministry_2)
+    assert raise_.total_after == 6_500
+
+    # From 1 October the total (6,500) is above the lowered ceiling: a cut needs no check, any raise is refused.
+    later_cut = amendment_create(
+        plan=plan,
+        effective_date=date(2016, 10, 15),
+        reason="cut",
+        changes=[scale("3", target=4_400)],
+        actor=ministry_user,
+    )
+    outcome = amendment_outcome(later_cut)
+    assert outcome.problems == [] and (outcome.total_after, outcome.ceiling_after) == (6_400, 6_000)
+    later_raise = amendment_create(
+        plan=plan,
+        effective_date=date(2016, 10, 15),
+        reason="raise",
+        changes=[scale("3", target=4_501)],
+        actor=ministry_user,
+    )
+    assert checks(later_raise) == [CHECK_CEILING]
+    # Moves between the headroom and the cells keep the total: no ceiling check.
+    later_move = amendment_create(
+        plan=plan,
+        effective_date=date(2016, 10, 15),
+        reason="move",
+        changes=[move(100, None, ("KZ-A", "3"))],
+        actor=ministry_user,
+    )
+    assert checks(later_move) == []
 
 
 def test_a_breaking_amendment_needs_an_override_confirmed_by_another_official(plan_2016, ministry_user, ministry_2):
@@ -633,4 +861,55 @@ def test_reserve_and_cap_rows_name_what_the_year_has(plan_with_reserve_and_cap, 
         "changes.1.category",
         "changes.2.country",
         "changes.3.target",
+    }
+
+
+def test_cat_3_times_one_half_through_the_services_keeps_the_reserve(ministry_user, ministry_2, regions, refinery):
+    # DOMAIN §5 "Amendment details": regional cells 300 and 200, a reserve of 500 → 150 / 100 / 500.
+    quota_policy()
+    plan = approved_plan(
+        year=2016,
+        demand={"KZ-A": (0, 0, 300, 0, 0), "KZ-B": (0, 0, 200, 0, 0)},
+        labour_force=1_000_000,
+        proposer=ministry_user,
+        approver=ministry_2,
+        reserves=[(refinery, regions["KZ-A"], "3", 500)],
+    )
+    amendment = amend(plan, [scale("3", factor="0.5")], proposer=ministry_user, approver=ministry_2)
+    project = QuotaCell.objects.get(year=2016, kind="project", project_key="atyrau-refinery")
+    assert (cell(2016, "KZ-A", "3").allocated, cell(2016, "KZ-B", "3").allocated, project.allocated) == (150, 100, 500)
+    assert (amendment.total_before, amendment.total_after) == (7_000, 6_750)
+    assert amendment.rule_results["targets"] == [
+        {"category": "3", "region": None, "current": 1_000, "target": 750, "reserved": 500, "factor": "0.5000"}
+    ]
+    assert amendment.rule_results["totals_after"]["3"] == 750
+    assert quota_ledger_verify(year=2016) == []
+
+
+def test_a_target_below_the_reserves_is_refused_through_the_services_naming_them(
+    plan_with_reserve_and_cap, ministry_user
+):
+    amendment = amendment_create(
+        plan=plan_with_reserve_and_cap,
+        effective_date=date(2016, 6, 1),
+        reason="cut",
+        changes=[scale("4", target=100), scale("3", target=499)],
+        actor=ministry_user,
+    )
+    problems = amendment_outcome(amendment).problems
+    assert [(p["check"], p["field"]) for p in problems] == [(CHECK_CHANGES_APPLY, "changes.1")]
+    assert problems[0]["message"] == str(
+        MESSAGE_TARGET_BELOW_RESERVES
+        % {"target": 499, "category": "3", "reserved": 500, "reserves": "atyrau-refinery KZ-A/3 (500)"}
+    )
+    assert "atyrau-refinery KZ-A/3 (500)" in problems[0]["message"]
+    with pytest.raises(DomainError) as refused:
+        amendment_propose(amendment=amendment, actor=ministry_user)
+    assert "atyrau-refinery KZ-A/3 (500)" in str(refused.value.message)
+    # The reserve itself is enough: a target of exactly 500 empties the regional cells and keeps the reserve.
+    amendment = amendment_update(amendment=amendment, changes=[scale("3", target=500)], actor=ministry_user)
+    outcome = amendment_outcome(amendment)
+    assert {(c.cell.region.code, c.cell.kind): c.after for c in outcome.cells} == {
+        ("KZ-A", "regional"): 0,
+        ("KZ-B", "regional"): 0,
     }
