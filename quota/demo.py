@@ -1,13 +1,18 @@
-"""The quota part of the embedded demo (DEBUG only): an approved 2026 plan, so `make run` shows live balances.
+"""The quota part of the embedded demo (DEBUG only): an approved plan for the current year, so `make run` shows live
+balances on any date.
 
 Run by `seed_demo_data` (common) through common.registry, after the demo users and employers, with the shipped
-policy loaded (the 2026 rate, 0.25 %). It creates illustrative 2025 labour-force figures for every region in force
-on 1 January 2026 that add up to an illustrative national figure (DOMAIN §1: demo data may fill gaps with
-illustrative numbers, always shown as such), a priority project with a reserve, a country cap and some accepted
-demand; the plan is computed, fixed if it needs it, proposed by `ministry` and approved by `ministry2` (four eyes),
-which opens the 2026 quota ledger; one amendment is approved and a second is left proposed for ministry2.
-Idempotent: nothing is done when a 2026 plan exists. Every step goes through the
-services, so every step is audited like a real one.
+policy loaded (0.25 % since 2025-08-01, open-ended) and, on a date past the shipped MCI, the illustrative MCI that
+common.demo.seed_demo_policy carries forward. For the current year Y (today in Kazakhstan, quota.ledger.quota_today)
+it creates illustrative labour-force figures of Y − 1 for every region in force on 1 January Y that add up to an
+illustrative national figure (DOMAIN §1: demo data may fill gaps with illustrative numbers, always shown as such),
+a priority project with a reserve, a country cap and some accepted demand; the plan is computed, fixed if it needs
+it, proposed by `ministry` and approved by `ministry2` (four eyes), which opens the year's quota ledger. Two
+amendments take effect on 1 January Y — an amendment is approved on or after its effective date (DOMAIN §5) — so
+the first is approved at once and the second, proposed by ministry, can be approved by ministry2 on any day of Y.
+Idempotent: nothing is done when a plan for Y exists; plans of earlier years are never touched (a demo database
+seeded last year gets this year's plan beside last year's). Every step goes through the services, so every step
+is audited like a real one.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from django.core.exceptions import ValidationError
 
 from common.errors import DomainError
 from common.models import Country, Region
+from common.policy import P, PolicyNotDefined, policy_value
 from employers.demo import DEMO_EMPLOYERS
 from employers.models import Employer
 
 from .amendments import amendment_approve, amendment_create, amendment_propose
 from .calculation import CATEGORIES, largest_remainder
+from .ledger import quota_today
 from .models import LabourForceFigure, PriorityProject, QuotaPlan
 from .selectors import national_labour_force
 from .services import (
@@ -41,10 +48,8 @@ from .services import (
     quota_plan_propose,
 )
 
-DEMO_YEAR = 2026
-STATISTICS_YEAR = DEMO_YEAR - 1
 DEMO_SOURCE = "Kvota demo data — illustrative"
-#: The illustrative national labour force of 2025 (persons): 0.25 % of it is a ceiling of 23,500.
+#: The illustrative national labour force of the year before the plan (persons): 0.25 % of it is a ceiling of 23,500.
 NATIONAL_LABOUR_FORCE = 9_400_000
 #: Relative sizes of the regions' labour force (thousands, rounded; illustrative): the national figure is spread
 #: over the regions in force by largest remainder, so the regional figures add up to it exactly.
@@ -90,13 +95,13 @@ DEMO_CAP = {"country": "CN", "places": 3_000}
 DEMO_OVERRIDE_REASON = "Demo: the seasonal harvest needs exceed the managers/specialists balance this year."
 
 
-def _illustrative_figures(regions: list[Region]) -> list[dict]:
+def _illustrative_figures(regions: list[Region], *, statistics_year: int) -> list[dict]:
     persons = largest_remainder(
         total=NATIONAL_LABOUR_FORCE,
         weights={region.code: REGION_WEIGHTS.get(region.code, DEFAULT_WEIGHT) for region in regions},
         tie_break=lambda code: code,
     )
-    row = {"year": STATISTICS_YEAR, "period": "annual", "status": "illustrative", "source": DEMO_SOURCE}
+    row = {"year": statistics_year, "period": "annual", "status": "illustrative", "source": DEMO_SOURCE}
     return [{**row, "region": "KZ", "persons": NATIONAL_LABOUR_FORCE}] + [
         {**row, "region": code, "persons": places} for code, places in persons.items()
     ]
@@ -104,13 +109,24 @@ def _illustrative_figures(regions: list[Region]) -> list[dict]:
 
 DEMO_AMENDMENT_REASONS = (
     "Illustrative: places from the national headroom for Astana's construction season.",
-    "Illustrative: category 4 cut by a tenth after the mid-year review of demand.",
+    "Illustrative: category 4 cut by a tenth after a review of demand.",
 )
 
 
-def seed_demo_quota(*, stdout) -> None:
-    if QuotaPlan.objects.filter(year=DEMO_YEAR).exists():
-        stdout.write(f"Demo quota: the {DEMO_YEAR} plan exists, nothing to do")
+#: What the plan computation reads on 1 January of the plan year (DOMAIN §9); the default shares only without demand.
+PLAN_POLICY = (
+    P.QUOTA_RATE_PERCENT,
+    P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT,
+    P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL,
+)
+
+
+def seed_demo_quota(*, stdout, on: date | None = None) -> None:
+    """The current year's demo plan (`on`: today in Kazakhstan); see the module docstring."""
+    year = (on or quota_today()).year
+    statistics_year = year - 1
+    if QuotaPlan.objects.filter(year=year).exists():
+        stdout.write(f"Demo quota: the {year} plan exists, nothing to do")
         return
     User = get_user_model()
     ministry = User.objects.filter(username="ministry").first()
@@ -118,13 +134,22 @@ def seed_demo_quota(*, stdout) -> None:
     if ministry is None or ministry2 is None:
         stdout.write("Demo quota: skipped (the ministry demo logins are missing)")
         return
-    regions = list(Region.objects.valid_on(date(DEMO_YEAR, 1, 1)).order_by("code"))
-    if not LabourForceFigure.objects.filter(year=STATISTICS_YEAR).exists():
-        labour_force_import(rows=_illustrative_figures(regions), actor=None, filename="quota/demo.py")
+    relevant_date = date(year, 1, 1)
+    try:
+        for name in PLAN_POLICY:
+            policy_value(name, on=relevant_date)
+    except PolicyNotDefined as missing:
+        stdout.write(f"Demo quota: skipped ({missing.message})")
+        return
+    regions = list(Region.objects.valid_on(relevant_date).order_by("code"))
+    if not LabourForceFigure.objects.filter(year=statistics_year).exists():
+        labour_force_import(
+            rows=_illustrative_figures(regions, statistics_year=statistics_year), actor=None, filename="quota/demo.py"
+        )
 
-    official = national_labour_force(year=STATISTICS_YEAR)
+    official = national_labour_force(year=statistics_year)
     plan = quota_plan_create(
-        year=DEMO_YEAR,
+        year=year,
         entered_labour_force=None if official else NATIONAL_LABOUR_FORCE,
         entered_labour_force_source="" if official else DEMO_SOURCE,
         actor=ministry,
@@ -167,31 +192,33 @@ def seed_demo_quota(*, stdout) -> None:
     plan = quota_plan_propose(plan=plan, actor=ministry)
     plan = quota_plan_approve(plan=plan, actor=ministry2)
     stdout.write(
-        f"Demo quota: the {DEMO_YEAR} plan is approved (ceiling {plan.ceiling}, national headroom "
+        f"Demo quota: the {year} plan is approved (ceiling {plan.ceiling}, national headroom "
         f"{plan.national_headroom}); proposed by ministry, approved by ministry2; its ledger is open"
     )
-    _seed_demo_amendments(plan, ministry=ministry, ministry2=ministry2, stdout=stdout)
+    _seed_demo_amendments(plan, ministry=ministry, ministry2=ministry2, stdout=stdout, on=on)
 
 
-def _seed_demo_amendments(plan, *, ministry, ministry2, stdout) -> None:
-    """Two amendments (DOMAIN §5): places moved from the national headroom to Astana, approved (the plan is at
-    version 2), and a cut of category 4 by a factor of 0.9, proposed by ministry and waiting for ministry2."""
+def _seed_demo_amendments(plan, *, ministry, ministry2, stdout, on: date | None) -> None:
+    """Two amendments (DOMAIN §5), both effective on 1 January of the plan year so they may be approved on any day of
+    it: places moved from the national headroom to Astana, approved (the plan is at version 2), and a cut of
+    category 4 by a factor of 0.9, proposed by ministry and waiting for ministry2."""
     headroom = plan.national_headroom or 0
     astana = "KZ-71"
+    effective_date = date(plan.year, 1, 1)
     try:
         if headroom:
             first = amendment_create(
                 plan=plan,
-                effective_date=date(DEMO_YEAR, 4, 1),
+                effective_date=effective_date,
                 reason=DEMO_AMENDMENT_REASONS[0],
                 changes=[{"kind": "move", "places": min(200, headroom), "to_region": astana, "to_category": "3"}],
                 actor=ministry,
             )
             amendment_propose(amendment=first, actor=ministry)
-            amendment_approve(amendment=first, actor=ministry2)
+            amendment_approve(amendment=first, actor=ministry2, on=on)
         second = amendment_create(
             plan=plan,
-            effective_date=date(DEMO_YEAR, 7, 1),
+            effective_date=effective_date,
             reason=DEMO_AMENDMENT_REASONS[1],
             changes=[{"kind": "scale", "category": "4", "factor": "0.9"}],
             actor=ministry,

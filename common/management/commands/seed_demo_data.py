@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from common.demo import DEMO_PASSWORD, DEMO_USERS
+from common.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_policy
 from common.models import Region
 from common.registry import demo_seeders, role_link_for
 from common.services import reference_data_load, user_create
@@ -12,7 +12,8 @@ from common.services import reference_data_load, user_create
 class Command(BaseCommand):
     help = (
         "Create demo logins (one per role) and data (idempotent); refused unless DEBUG is on, so they never "
-        "reach production. Loads the reference data first; each app adds its part through common.registry."
+        "reach production. Loads the reference data first; carries the last known MCI (and plan parameters) into "
+        "this year as an illustrative period when none is in force; each app adds its part through common.registry."
     )
 
     def handle(self, *args, **options):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
                     regions=Region.objects.filter(code__in=spec.get("regions", [])),
                     actor=None,
                 )
+            # Before the apps' parts: the demo plan and fees need policy in force this year (DEBUG only).
+            seed_demo_policy(stdout=self.stdout)
             for seeder in demo_seeders():
                 seeder(stdout=self.stdout)
         logins = ", ".join(f"{u['username']} ({u['role']})" for u in DEMO_USERS)
