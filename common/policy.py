@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -156,6 +157,62 @@ def period_reference(period: PolicyPeriod) -> dict:
 def policy_reference(name: str, key: str | None = None, *, on: date) -> dict:
     """A JSON-friendly snapshot of the value in force on `on` (a percentage as a string, "0.250")."""
     return period_reference(policy_period(name, key, on=on))
+
+
+@dataclass(frozen=True)
+class EndingPeriod:
+    """A parameter whose period in force on a day ends soon with nothing after it (see periods_ending_soon)."""
+
+    parameter: PolicyParameter
+    period: PolicyPeriod
+    valid_to: date
+    days_left: int
+
+    @property
+    def name(self) -> str:
+        return self.parameter.name
+
+    @property
+    def key(self) -> str | None:
+        return self.parameter.key or None
+
+    @property
+    def label(self) -> str:
+        return parameter_label(self.parameter.name, self.parameter.key)
+
+
+#: How far ahead the policy page warns that a parameter's value runs out (calendar days, both ends inclusive).
+ENDING_SOON_DAYS = 60
+
+
+def periods_ending_soon(*, on: date, within_days: int = ENDING_SOON_DAYS) -> list[EndingPeriod]:
+    """Parameters whose period in force on `on` ends within `within_days` days (the end day counted: 0 = it ends
+    today) and whose day after that end is covered by no period: from then on every rule that needs the parameter
+    is refused (PolicyNotDefined), so a ministry official should add the next period before. Soonest end first.
+
+    Periods of one parameter never overlap, so the day after the end is covered only by a period starting on it."""
+    _check_date(on)
+    ending = list(
+        PolicyPeriod.objects.in_force_on(on)
+        .filter(valid_to__isnull=False, valid_to__lte=on + timedelta(days=within_days))
+        .select_related("parameter")
+    )
+    if not ending:
+        return []
+    followed = set(
+        PolicyPeriod.objects.filter(
+            parameter__in=[period.parameter_id for period in ending],
+            valid_from__in={period.valid_to + timedelta(days=1) for period in ending},
+        ).values_list("parameter_id", "valid_from")
+    )
+    found = [
+        EndingPeriod(
+            parameter=period.parameter, period=period, valid_to=period.valid_to, days_left=(period.valid_to - on).days
+        )
+        for period in ending
+        if (period.parameter_id, period.valid_to + timedelta(days=1)) not in followed
+    ]
+    return sorted(found, key=lambda item: (item.valid_to, item.parameter.name, item.parameter.key))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .demo import ILLUSTRATIVE_POLICY_SOURCE
 from .errors import DomainError
 from .filtersets import PolicyParameterFilterSet
 from .forms import PolicyParameterTextForm, PolicyPeriodForm
 from .models import PolicyParameter, PolicyPeriod
 from .pages import role_required
-from .policy import format_policy_value
+from .policy import format_policy_value, periods_ending_soon
 from .roles import AUDITOR, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
 from .services import policy_parameter_update, policy_period_add
 
@@ -38,6 +39,11 @@ def _in_force(parameter, day):
 def _status_badge(period):
     if period is None:
         return format_html('<span class="badge err">{}</span>', _("not defined today"))
+    if period.source.startswith(ILLUSTRATIVE_POLICY_SOURCE):
+        # Added by the embedded demo (DEBUG only) so it keeps working past the last known value: never real data.
+        return format_html(
+            '<span class="badge warn" data-testid="illustrative-demo">{}</span>', _("illustrative (demo)")
+        )
     if period.to_be_confirmed:
         return format_html('<span class="badge warn" data-testid="to-be-confirmed">{}</span>', _("to be confirmed"))
     return format_html('<span class="badge ok">{}</span>', _("in force"))
@@ -59,7 +65,8 @@ def _source_links(source: str):
 
 @role_required(*POLICY_PAGE_ROLES)
 def policy_list_page(request):
-    """Every parameter with its value in force today, a "to be confirmed" badge and its rule reference."""
+    """Every parameter with its value in force today, a "to be confirmed" badge and its rule reference; ministry
+    officials (who add periods) are warned of values that run out soon with no period after them."""
     filterset = PolicyParameterFilterSet(request.GET, queryset=_parameters())
     parameters = filterset.qs if filterset.is_valid() else PolicyParameter.objects.none()
     today = timezone.localdate()
@@ -77,11 +84,16 @@ def policy_list_page(request):
             ]
         )
     columns = [_("Parameter"), _("Key"), _("Value today"), _("In force since"), _("Status"), _("Rule reference")]
-    return render(
-        request,
-        "common/policy_list.html",
-        {"title": _("Policy parameters"), "columns": columns, "rows": rows, "filterset": filterset, "today": today},
-    )
+    ending_soon = periods_ending_soon(on=today) if user_role(request.user) == MINISTRY_OFFICIAL else []
+    context = {
+        "title": _("Policy parameters"),
+        "columns": columns,
+        "rows": rows,
+        "filterset": filterset,
+        "today": today,
+        "ending_soon": ending_soon,
+    }
+    return render(request, "common/policy_list.html", context)
 
 
 @role_required(*POLICY_PAGE_ROLES)
