@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import RegionQuerySet, UserQuerySet
@@ -85,22 +86,54 @@ class RegionalOfficialProfile(models.Model):
         return str(self.user)
 
 
-class AuditTrailImmutable(Exception):
+class AppendOnlyViolation(Exception):
+    """Raised by any attempt to change or delete a row of an append-only table (audit events, ledger movements).
+
+    The ORM refuses here on every database; on PostgreSQL a trigger (common.append_only) refuses as well, so even
+    SQL that bypasses the ORM cannot rewrite history."""
+
+
+class AuditTrailImmutable(AppendOnlyViolation):
     """Raised by any attempt to change or delete an audit event: the trail is append-only."""
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are inserted, never updated or deleted in bulk (the model refuses one at a time)."""
+
+    immutable_error: type[AppendOnlyViolation] = AppendOnlyViolation
+
     def update(self, **kwargs):
-        raise AuditTrailImmutable("Audit events are never updated.")
+        raise self.immutable_error(f"{capfirst(self.model._meta.verbose_name_plural)} are never updated.")
 
     def delete(self):
-        raise AuditTrailImmutable("Audit events are never deleted.")
+        raise self.immutable_error(f"{capfirst(self.model._meta.verbose_name_plural)} are never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once: saving an existing row or deleting one raises `immutable_error`."""
+
+    immutable_error: type[AppendOnlyViolation] = AppendOnlyViolation
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.immutable_error(f"{capfirst(self._meta.verbose_name_plural)} are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.immutable_error(f"{capfirst(self._meta.verbose_name_plural)} are never deleted.")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    immutable_error = AuditTrailImmutable
 
     def for_object(self, obj):
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One recorded decision or state change: who, what, on which object, before/after, why.
 
     Append-only and hash-chained (common.audit). Holds identifiers and values, never copies of
@@ -122,6 +155,7 @@ class AuditEvent(models.Model):
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
+    immutable_error = AuditTrailImmutable
 
     class Meta:
         verbose_name = _("audit event")
@@ -131,14 +165,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.sequence} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditTrailImmutable("Audit events are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditTrailImmutable("Audit events are never deleted.")
 
 
 class AuditChainHead(models.Model):

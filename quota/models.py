@@ -12,11 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import Country, Region
+from common.models import AppendOnlyModel, Country, Region
 
 from .calculation import CATEGORIES
 from .querysets import (
     LabourForceFigureQuerySet,
+    LedgerMovementQuerySet,
     PriorityProjectQuerySet,
     QuotaAmendmentQuerySet,
     QuotaCellQuerySet,
@@ -688,8 +689,9 @@ class MovementKind(models.TextChoices):
     AMEND = "amend", _("Amendment")
 
 
-class LedgerMovement(models.Model):
-    """An append-only change of one cell's counters, with its actor, reason and cause.
+class LedgerMovement(AppendOnlyModel):
+    """An append-only change of one cell's counters, with its actor, reason and cause (never updated or deleted:
+    the model refuses, and on PostgreSQL a trigger refuses too — common.append_only).
 
     The cause is a generic reference (`cause_type`, `cause_id`: e.g. "permits.applicationworker", "17"):
     the quota app never imports the apps whose decisions move places (STYLE.md). Movements of one
@@ -711,6 +713,8 @@ class LedgerMovement(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+
+    objects = LedgerMovementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ledger movement")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from common.models import AppendOnlyQuerySet
 from common.roles import AUDITOR, DOMAIN_ROLES, EMPLOYER, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
 
 #: Who reads labour-force statistics and draft or computed plans (DOMAIN §10 "Quota data"): ministry officials
@@ -57,6 +58,13 @@ class QuotaCellQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Approved numbers and live balances: every signed-in role except administrators (DOMAIN §10)."""
         return self if user_role(user) in DOMAIN_ROLES else self.none()
+
+
+class LedgerMovementQuerySet(AppendOnlyQuerySet):
+    """Movements are written once (DOMAIN §5): this queryset refuses update() and delete()."""
+
+    def for_cause(self, cause_type: str, cause_id: str):
+        return self.filter(cause_type=cause_type, cause_id=cause_id)
 
 
 class QuotaAmendmentQuerySet(models.QuerySet):

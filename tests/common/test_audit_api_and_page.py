@@ -1,10 +1,10 @@
 """The audit trail through the API and the page: filters, verification, read-only (Step 3, items 1 and 4)."""
 
 import pytest
-from django.db import connection
 
 from common.audit import record_event
 from common.models import AuditEvent
+from tests.common.tampering import tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,7 @@ def test_verify_endpoint_names_the_broken_link(as_user, auditor_user, events):
         "code": None,
         "message": "intact",
     }
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE common_auditevent SET after = %s WHERE sequence = 2", ['{"role": "administrator"}'])
+    tamper("UPDATE common_auditevent SET after = %s WHERE sequence = 2", ['{"role": "administrator"}'])
     body = client.get("/api/v1/audit-trail/verify/").json()
     assert (body["intact"], body["first_broken_sequence"], body["code"]) == (False, 2, "content_hash_mismatch")
 
@@ -85,8 +84,7 @@ def test_page_lists_events_and_verifies(client, auditor_user, events):
 
 
 def test_page_reports_a_broken_chain(client, ministry_user, events):
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM common_auditevent WHERE sequence = 1")
+    tamper("DELETE FROM common_auditevent WHERE sequence = 1")
     client.force_login(ministry_user)
     content = client.post("/audit-trail/verify/", follow=True).content.decode()
     assert "The audit trail is BROKEN at event 1" in content
