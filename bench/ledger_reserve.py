@@ -41,8 +41,9 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from common.models import Region
-        from quota.ledger import CellOpening, Placement, QuotaConflict, ledger_open, quota_ledger_verify, quota_reserve
+        from quota.ledger import CellOpening, Placement, QuotaConflict, ledger_open, quota_reserve
         from quota.models import CellKind, QuotaCell, QuotaPlan
+        from quota.reconciliation import quota_ledger_verify
 
         regions = [
             Region.objects.create(code=f"KZ-B{n:02d}", kind="region", name_en=f"R{n}", name_kk=f"R{n}", name_ru=f"R{n}")

@@ -8,10 +8,12 @@
 - `quota_release`, `quota_commit`, `quota_give_back` move what a cause holds, in the cells and year
   it was charged.
 
-Every operation locks its cells in id order (the lock order of DOMAIN §5: application → employer →
-cells → audit chain head), changes each with a conditional UPDATE that cannot take a cell below zero,
-and writes one movement per cell and one audit event. A database CHECK constraint is the last line:
-even a bug here cannot oversubscribe a cell. Conflicts raise `QuotaConflict` (409); the caller's
+Every operation first takes its cause's lock, then locks its cells in id order (the lock order of DOMAIN §5:
+application → employer → cause → cells → audit chain head), reads what the cause holds only with its cells locked,
+changes each cell with a conditional UPDATE that cannot take it below zero, and writes one movement per cell and one
+audit event. A cause's places are reserved once and released, committed or given back once, whatever the
+concurrency. A database CHECK constraint is the last line: even a bug here cannot oversubscribe a cell. Movements
+are append-only in the database (common.append_only). Conflicts raise `QuotaConflict` (409); the caller's
 outermost transaction retries deadlocks (`common.db.retry_on_transient`).
 """
 
@@ -23,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,9 @@ MESSAGE_YEAR_CLOSED = _("The quota year {year} is closed: no new reservations or
 MESSAGE_NO_CELL = _("The {year} quota has no place for {what}.")
 MESSAGE_EXHAUSTED = _("The quota is exhausted for {cells}: {needed} needed, {available} available.")
 MESSAGE_NOTHING_HELD = _("{cause} holds no {what} places to {verb}.")
+MESSAGE_CAUSE_HOLDS_PLACES = _(
+    "{cause} already holds places in the quota: release or give them back before reserving again."
+)
 MESSAGE_INVALID_PLACES = _("A request must name at least one place, each a whole positive number.")
 MESSAGE_YEAR_NOT_OVER = _("The quota year {year} can be closed from 1 January {next_year}.")
 MESSAGE_ALREADY_CLOSED = _("The quota year {year} is already closed.")
@@ -59,6 +64,7 @@ CODE_YEAR_CLOSED = "quota_year_closed"
 CODE_NO_CELL = "quota_cell_missing"
 CODE_EXHAUSTED = "quota_exhausted"
 CODE_NOTHING_HELD = "nothing_held"
+CODE_CAUSE_HOLDS_PLACES = "cause_already_holds_places"
 CODE_YEAR_NOT_OVER = "quota_year_not_over"
 CODE_BELOW_HELD = "below_reserved_and_used"
 CODE_CELL_MOVED = "amendment_stale"
@@ -248,8 +254,14 @@ def quota_reserve(
     year = (on or quota_today()).year
     _open_year(year)
     needed = _cells_for(year, list(placements))
+    _lock_cause(cause)
     locked = _lock(needed)
     _open_year(year)
+    # Read after the locks (DOMAIN §5 "Integrity"): a cause's places are reserved once, never twice.
+    if _holds_any(cause):
+        raise QuotaConflict(
+            MESSAGE_CAUSE_HOLDS_PLACES.format(cause=_cause_name(cause)), code=CODE_CAUSE_HOLDS_PLACES
+        )
     short = [locked[cell_id] for cell_id, n in needed.items() if locked[cell_id].available < n]
     if short:
         raise QuotaConflict(
@@ -275,29 +287,78 @@ def quota_reserve(
     return operation
 
 
+def _cause_name(cause) -> str:
+    cause_type, cause_id = cause_reference(cause)
+    return f"{cause_type} #{cause_id}"
+
+
+def _lock_cause(cause) -> None:
+    """Serialise every ledger operation of one cause (lock order: cause → cells → audit chain head).
+
+    A transaction-scoped advisory lock on PostgreSQL, keyed by the cause's reference: the ledger records causes
+    generically and cannot lock their rows. Two causes whose keys collide only wait for each other. SQLite takes
+    its write lock when the transaction begins (transaction_mode IMMEDIATE), so operations there are serial already.
+    """
+    if connection.vendor != "postgresql":
+        return
+    cause_type, cause_id = cause_reference(cause)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LEDGER_CAUSE_LOCK_SPACE, f"{cause_type}:{cause_id}"]
+        )
+
+
+#: The first key of the ledger's advisory locks (the second is the cause's hash): "KVQL" in ASCII.
+LEDGER_CAUSE_LOCK_SPACE = 0x4B56514C
+
+
 def _held(cause, kind: str) -> dict[int, int]:
     """Places a cause still holds per cell: reserved (`reserve`) or used (`commit`)."""
-    cause_type, cause_id = cause_reference(cause)
     field = "reserved_delta" if kind == "reserved" else "used_delta"
     rows = (
-        LedgerMovement.objects.filter(cause_type=cause_type, cause_id=cause_id)
-        .exclude(kind=MovementKind.OPEN)
+        LedgerMovement.objects.for_cause(*cause_reference(cause))
+        .exclude(kind__in=[MovementKind.OPEN, MovementKind.AMEND])
         .values("cell_id")
         .annotate(held=Sum(field))
     )
     return {row["cell_id"]: row["held"] for row in rows if row["held"] > 0}
 
 
-def _move_held(*, cause, held_kind: str, movement: str, verb: str, actor, reason: str, allow_closed: bool):
+def _holds_any(cause) -> bool:
+    """Whether the cause holds any place, reserved or used, in any cell."""
+    return bool(
+        LedgerMovement.objects.for_cause(*cause_reference(cause))
+        .exclude(kind__in=[MovementKind.OPEN, MovementKind.AMEND])
+        .values("cell_id")
+        .annotate(reserved=Sum("reserved_delta"), used=Sum("used_delta"))
+        .filter(Q(reserved__gt=0) | Q(used__gt=0))
+        .exists()
+    )
+
+
+def _lock_held(cause, held_kind: str) -> tuple[dict[int, int], dict[int, QuotaCell]]:
+    """Lock the cells a cause holds places in, then read what it holds with them locked (DOMAIN §5 "Integrity").
+
+    The first read only names the cells to lock; the places counted are read again after the locks, so two
+    operations on one cause can never both move the same places. If the cause turned out to hold places in a cell
+    not yet locked, that cell is locked too and the places read again."""
+    _lock_cause(cause)
+    locked: dict[int, QuotaCell] = {}
     held = _held(cause, held_kind)
+    while set(held) - set(locked):
+        locked = _lock(set(held) | set(locked))
+        held = _held(cause, held_kind)
+    return held, locked
+
+
+def _move_held(*, cause, held_kind: str, movement: str, verb: str, actor, reason: str, allow_closed: bool):
+    held, locked = _lock_held(cause, held_kind)
     if not held:
-        cause_type, cause_id = cause_reference(cause)
         raise QuotaConflict(
-            MESSAGE_NOTHING_HELD.format(cause=f"{cause_type} #{cause_id}", what=held_kind, verb=verb),
+            MESSAGE_NOTHING_HELD.format(cause=_cause_name(cause), what=held_kind, verb=verb),
             code=CODE_NOTHING_HELD,
         )
-    locked = _lock(held)
-    for year in {cell.year for cell in locked.values()}:
+    for year in {locked[cell_id].year for cell_id in held}:
         _open_year(year, allow_closed=allow_closed)
     for cell_id, n in held.items():
         if movement == MovementKind.RELEASE:
@@ -451,7 +512,7 @@ def _write_movements(kind: str, places: dict[int, int], *, operation, cause, act
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading and reconciling
+# Reading past balances (reconciliation: quota.reconciliation)
 # ---------------------------------------------------------------------------------------------
 def balances_as_of(*, year: int, moment: datetime) -> dict[int, dict[str, int]]:
     """Each cell's counters at a past moment, recomputed from its movements."""
@@ -461,30 +522,3 @@ def balances_as_of(*, year: int, moment: datetime) -> dict[int, dict[str, int]]:
         .annotate(allocated=Sum("allocated_delta"), reserved=Sum("reserved_delta"), used=Sum("used_delta"))
     )
     return {r["cell_id"]: {"allocated": r["allocated"], "reserved": r["reserved"], "used": r["used"]} for r in rows}
-
-
-@dataclass(frozen=True)
-class LedgerDiscrepancy:
-    cell_id: int
-    cell: str
-    field: str
-    counter: int
-    movements: int
-
-
-def quota_ledger_verify(*, year: int | None = None) -> list[LedgerDiscrepancy]:
-    """Compare every cell's counters with the sum of its movements. Reports; never repairs."""
-    cells = QuotaCell.objects.select_related("region").annotate(
-        sum_allocated=Sum("movements__allocated_delta", default=0),
-        sum_reserved=Sum("movements__reserved_delta", default=0),
-        sum_used=Sum("movements__used_delta", default=0),
-    )
-    if year is not None:
-        cells = cells.filter(year=year)
-    found = []
-    for cell in cells.order_by("id"):
-        for name in ("allocated", "reserved", "used"):
-            counter, total = getattr(cell, name), getattr(cell, f"sum_{name}")
-            if counter != total:
-                found.append(LedgerDiscrepancy(cell.pk, str(cell), name, counter, total))
-    return found

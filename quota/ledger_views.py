@@ -12,10 +12,11 @@ from common.errors import DomainError
 from common.pages import role_required
 from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
 
-from .ledger import quota_ledger_verify, quota_today, quota_year_close
+from .ledger import quota_today, quota_year_close
 from .ledger_filters import QuotaBalanceFilterSet
 from .models import CATEGORIES, CellKind, QuotaCell, QuotaYear
 from .querysets import QUOTA_DATA_READERS
+from .reconciliation import quota_ledger_verify
 from .views import persons
 
 COUNTERS = ("allocated", "reserved", "used", "available")
@@ -86,13 +87,13 @@ def balances_page(request):
 
 @role_required(*QUOTA_DATA_READERS)
 def ledger_verify_page(request):
-    """Counters compared with the sum of their movements, for every cell: reported, never repaired."""
+    """Every difference reconciliation finds in every year's ledger, in words: reported, never repaired."""
     return render(
         request,
         "quota/ledger_verify.html",
         {
             "title": _("Quota ledger reconciliation"),
-            "discrepancies": quota_ledger_verify(),
+            "differences": quota_ledger_verify(),
             "cells": QuotaCell.objects.count(),
         },
     )

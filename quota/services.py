@@ -958,7 +958,7 @@ def quota_plan_propose(*, plan: QuotaPlan, actor) -> QuotaPlan:
     return plan
 
 
-def _ledger_openings(plan: QuotaPlan) -> list[CellOpening]:
+def plan_ledger_openings(plan: QuotaPlan) -> list[CellOpening]:
     """The year's ledger cells from the approved plan (DOMAIN §5): every region × category cell of the plan (zero
     ones too), one cell per project reserve, one per country cap, and the national headroom. Regional cells, reserves
     and headroom add up to the ceiling; country caps lie inside it."""
@@ -998,7 +998,7 @@ def quota_plan_approve(*, plan: QuotaPlan, actor) -> QuotaPlan:
     plan.status = QuotaPlan.Status.APPROVED
     plan.approved_at, plan.approved_by = timezone.now(), actor
     plan.save()
-    openings = _ledger_openings(plan)
+    openings = plan_ledger_openings(plan)
     record_event(
         actor=actor,
         action="quota_plan.approved",

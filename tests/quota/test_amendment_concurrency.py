@@ -14,8 +14,9 @@ from django.db import connections, transaction
 
 from common.errors import DomainError
 from quota.amendments import amendment_approve, amendment_create, amendment_propose
-from quota.ledger import CODE_BELOW_HELD, Placement, QuotaConflict, quota_ledger_verify, quota_reserve
+from quota.ledger import CODE_BELOW_HELD, Placement, QuotaConflict, quota_reserve
 from quota.models import LedgerMovement, QuotaCell
+from quota.reconciliation import quota_ledger_verify
 from tests.quota.amendment_fixtures import approved_plan
 from tests.quota.factories import quota_policy
 

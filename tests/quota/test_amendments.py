@@ -39,8 +39,9 @@ from quota.amendments import (
     plan_version,
 )
 from quota.calculation import CalculationError, MoveChange, ScaleChange, amend_cells
-from quota.ledger import CODE_BELOW_HELD, Placement, quota_ledger_verify, quota_reserve, quota_year_close
+from quota.ledger import CODE_BELOW_HELD, Placement, quota_reserve, quota_year_close
 from quota.models import LedgerMovement, QuotaAmendment, QuotaCell
+from quota.reconciliation import quota_ledger_verify
 from quota.services import quota_plan_create
 from tests.common.reference_factories import make_policy_parameter
 from tests.quota.amendment_fixtures import DEMAND_2022, LABOUR_FORCE_2022, approved_plan

@@ -12,8 +12,9 @@ import pytest
 from django.db import connections, transaction
 from django.db.models import F
 
-from quota.ledger import Placement, QuotaConflict, quota_ledger_verify, quota_reserve
+from quota.ledger import Placement, QuotaConflict, quota_reserve
 from quota.models import CellKind, QuotaCell
+from quota.reconciliation import quota_ledger_verify
 from tests.common.factories import RegionFactory
 from tests.quota.ledger_fixtures import open_ledger
 

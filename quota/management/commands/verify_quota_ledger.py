@@ -2,12 +2,16 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from quota.ledger import quota_ledger_verify
 from quota.models import QuotaCell
+from quota.reconciliation import quota_ledger_verify
 
 
 class Command(BaseCommand):
-    help = "Compare every quota cell's counters with the sum of its movements; report differences (exit 1)."
+    help = (
+        "Reconcile the quota ledger: counters with movements, allocations with approved plans and amendments, "
+        "amendment movements with approved amendments, what each cause holds, used places with issued permits. "
+        "Lists each difference in words (exit 1); repairs nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, help="Only this quota year.")
@@ -18,7 +22,7 @@ class Command(BaseCommand):
         if not found:
             self.stdout.write(f"Quota ledger consistent: {cells} cells checked.")
             return
-        for d in found:
-            self.stderr.write(f"{d.cell}: {d.field} is {d.counter}, its movements sum to {d.movements}")
+        for difference in found:
+            self.stderr.write(f"[{difference.code}] {difference.message}")
         self.stderr.write(f"{len(found)} difference(s) in {cells} cells.")
         sys.exit(1)
