@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.inputs import InputSerializer
 from common.models import Country, Occupation, PolicyParameter, PolicyPeriod, Sector
 
 
@@ -53,7 +54,7 @@ class PolicyParameterOutputSerializer(serializers.ModelSerializer):
         return PolicyPeriodOutputSerializer(self._periods(parameter), many=True).data
 
 
-class PolicyPeriodAddInputSerializer(serializers.Serializer):
+class PolicyPeriodAddInputSerializer(InputSerializer):
     valid_from = serializers.DateField(help_text=_("First day of the new period; after the latest period's start."))
     value = serializers.JSONField(help_text=_("Typed as the parameter's value type (see the period's `value`)."))
     source = serializers.CharField(max_length=500, help_text=_("A URL or the document the value comes from."))

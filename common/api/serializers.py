@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.inputs import InputSerializer
 from common.models import Region
 from common.privacy import mask_personal, must_mask_for
 from common.registry import role_links
@@ -134,7 +135,7 @@ class UserOutputSerializer(RoleLinkOutputFields, serializers.ModelSerializer):
         return [region.code for region in _regions_of(user)]
 
 
-class UserCreateInputSerializer(RoleLinkInputFields, serializers.Serializer):
+class UserCreateInputSerializer(RoleLinkInputFields, InputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -146,7 +147,7 @@ class UserCreateInputSerializer(RoleLinkInputFields, serializers.Serializer):
     )
 
 
-class UserUpdateInputSerializer(RoleLinkInputFields, serializers.Serializer):
+class UserUpdateInputSerializer(RoleLinkInputFields, InputSerializer):
     password = serializers.CharField(max_length=128, write_only=True, required=False, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
@@ -158,7 +159,7 @@ class UserUpdateInputSerializer(RoleLinkInputFields, serializers.Serializer):
 # ---------------------------------------------------------------------------------------------
 # API tokens
 # ---------------------------------------------------------------------------------------------
-class TokenLoginInputSerializer(serializers.Serializer):
+class TokenLoginInputSerializer(InputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
 

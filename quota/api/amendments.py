@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from common.api.inputs import InputSerializer
 from common.errors import DomainError
 
 from ..amendments import (
@@ -58,7 +59,7 @@ class VisiblePlanField(serializers.PrimaryKeyRelatedField):
         return QuotaPlan.objects.visible_to(request.user if request else None)
 
 
-class AmendmentChangeInputSerializer(serializers.Serializer):
+class AmendmentChangeInputSerializer(InputSerializer):
     """One change. *scale*: `category`, optional `region`, and `target` or `factor`. *move*: `places`, `from_region` +
     `from_category` and `to_region` + `to_category`; an end given neither is the national headroom. *reserve*:
     `project`, `region`, `category` and `target` (the reserve's new places). *cap*: `country` and `target` (the
@@ -122,14 +123,14 @@ def changes_field(**kwargs):
     )
 
 
-class AmendmentCreateInputSerializer(serializers.Serializer):
+class AmendmentCreateInputSerializer(InputSerializer):
     plan = VisiblePlanField(help_text=_("The id of the approved plan to amend."))
     effective_date = serializers.DateField()
     reason = serializers.CharField(max_length=MAX_REASON_LENGTH)
     changes = changes_field()
 
 
-class AmendmentUpdateInputSerializer(serializers.Serializer):
+class AmendmentUpdateInputSerializer(InputSerializer):
     """A draft's effective date, reason or changes (a new list replaces the old one)."""
 
     effective_date = serializers.DateField(required=False)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.inputs import InputSerializer
 from common.models import Country, Region
 from employers.models import Employer
 
@@ -69,7 +70,7 @@ class LabourForceFigureOutputSerializer(serializers.ModelSerializer):
         return figure.scope_code
 
 
-class LabourForceImportInputSerializer(serializers.Serializer):
+class LabourForceImportInputSerializer(InputSerializer):
     """A CSV file (multipart `file`: region_code, year, period, persons, status[, source]) or JSON `rows`."""
 
     file = serializers.FileField(
@@ -94,7 +95,7 @@ class LabourForceImportOutputSerializer(serializers.Serializer):
     updated_keys = serializers.ListField(child=serializers.CharField())
 
 
-class LabourForceCorrectInputSerializer(serializers.Serializer):
+class LabourForceCorrectInputSerializer(InputSerializer):
     persons = WholeNumberField(min_value=1, max_value=MAX_PERSONS)
     status = serializers.ChoiceField(choices=FigureStatus.choices, required=False)
     source = serializers.CharField(max_length=MAX_SOURCE_LENGTH)
@@ -104,7 +105,7 @@ class LabourForceCorrectInputSerializer(serializers.Serializer):
 # ---------------------------------------------------------------------------------------------------------------------
 # Quota plans
 # ---------------------------------------------------------------------------------------------------------------------
-class QuotaPlanCreateInputSerializer(serializers.Serializer):
+class QuotaPlanCreateInputSerializer(InputSerializer):
     year = serializers.IntegerField(min_value=FIRST_PLAN_YEAR, max_value=LAST_PLAN_YEAR)
     statistics_year = serializers.IntegerField(
         required=False,
@@ -123,7 +124,7 @@ class QuotaPlanCreateInputSerializer(serializers.Serializer):
     entered_labour_force_source = serializers.CharField(required=False, allow_blank=True, max_length=MAX_SOURCE_LENGTH)
 
 
-class QuotaPlanUpdateInputSerializer(serializers.Serializer):
+class QuotaPlanUpdateInputSerializer(InputSerializer):
     statistics_year = serializers.IntegerField(
         required=False, min_value=FIRST_STATISTICS_YEAR, max_value=LAST_PLAN_YEAR
     )
@@ -256,7 +257,7 @@ class PlanDemandOutputSerializer(serializers.Serializer):
     table = PlanTableSerializer()
 
 
-class PlanDemandInputSerializer(serializers.Serializer):
+class PlanDemandInputSerializer(InputSerializer):
     """The whole accepted-demand table: a CSV file (region_code,category,places or region_code,1,2,3,4,S) or JSON
     rows {region, category, places}. It replaces the plan's table."""
 
@@ -266,7 +267,7 @@ class PlanDemandInputSerializer(serializers.Serializer):
     )
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ReasonInputSerializer(InputSerializer):
     """The reason of an override or of a return to draft."""
 
     reason = serializers.CharField(max_length=MAX_REASON_LENGTH)
@@ -292,7 +293,7 @@ class PriorityProjectOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PriorityProjectCreateInputSerializer(serializers.Serializer):
+class PriorityProjectCreateInputSerializer(InputSerializer):
     code = serializers.CharField(
         max_length=MAX_PROJECT_CODE, help_text=_("Permanent key: lower-case words joined by hyphens.")
     )
@@ -303,13 +304,13 @@ class PriorityProjectCreateInputSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=ProjectMode.choices)
 
 
-class PriorityProjectUpdateInputSerializer(serializers.Serializer):
+class PriorityProjectUpdateInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=MAX_PROJECT_NAME, required=False)
     operator = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all(), required=False)
     mode = serializers.ChoiceField(choices=ProjectMode.choices, required=False)
 
 
-class ProjectReserveCreateInputSerializer(serializers.Serializer):
+class ProjectReserveCreateInputSerializer(InputSerializer):
     project = serializers.SlugRelatedField(
         slug_field="code", queryset=PriorityProject.objects.all(), help_text=_("The project's code.")
     )
@@ -318,16 +319,16 @@ class ProjectReserveCreateInputSerializer(serializers.Serializer):
     places = WholeNumberField(min_value=1, max_value=MAX_PLACES)
 
 
-class ProjectReserveUpdateInputSerializer(serializers.Serializer):
+class ProjectReserveUpdateInputSerializer(InputSerializer):
     places = WholeNumberField(min_value=1, max_value=MAX_PLACES)
 
 
-class CountryCapCreateInputSerializer(serializers.Serializer):
+class CountryCapCreateInputSerializer(InputSerializer):
     country = serializers.SlugRelatedField(
         slug_field="alpha_2", queryset=Country.objects.all(), help_text=_("ISO 3166-1 alpha-2 code.")
     )
     places = WholeNumberField(min_value=0, max_value=MAX_PLACES)
 
 
-class CountryCapUpdateInputSerializer(serializers.Serializer):
+class CountryCapUpdateInputSerializer(InputSerializer):
     places = WholeNumberField(min_value=0, max_value=MAX_PLACES)
