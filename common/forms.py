@@ -129,7 +129,11 @@ class PolicyPeriodForm(forms.Form):
     )
     to_be_confirmed = forms.BooleanField(label=_("To be confirmed"), required=False)
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_("Required when the period starts before today: say why it is added only now."),
     )
 
     def __init__(self, *args, parameter, **kwargs):

@@ -85,6 +85,13 @@ MESSAGE_NOT_A_SWITCH = _("Enter true or false.")
 MESSAGE_NOT_A_STRUCTURE = _("Enter a JSON object.")
 MESSAGE_STRUCTURE_KEYS = _("The structure must have exactly these keys: %(keys)s.")
 MESSAGE_STRUCTURE_VALUE = _("The value of “%(key)s” is not valid: %(problem)s")
+MESSAGE_PERCENT_ZERO = _(
+    "A quota rate or managers/specialists threshold of 0 is not allowed: enter a percentage above 0."
+)
+
+#: Percentages that must be above 0 (DOMAIN §3: the ceiling is rate × labour force; the managers/specialists
+#: threshold is a minimum share). Refused when entered, so a plan never meets them at compute.
+POSITIVE_PERCENTS = frozenset({P.QUOTA_RATE_PERCENT, P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT})
 
 
 def parameter_label(name: str, key: str | None) -> str:
@@ -315,6 +322,8 @@ def clean_policy_value(*, name: str, value_type: str, value: Any, previous: Any 
         # normalize(): "0.2500" has four digits after the point but only three decimals that count.
         if not number.is_finite() or not 0 <= number <= 100 or number.normalize().as_tuple().exponent < -3:
             raise ValidationError({"value": MESSAGE_NOT_A_PERCENT}, code="invalid")
+        if number == 0 and name in POSITIVE_PERCENTS:
+            raise ValidationError({"value": MESSAGE_PERCENT_ZERO}, code="invalid")
         return str((abs(number) if number == 0 else number).quantize(Decimal("0.001")))  # never "-0.000"
     if value_type in (ValueType.INTEGER, ValueType.DAYS, ValueType.MONEY):
         if not _is_int(value) or value < 0:

@@ -1,6 +1,8 @@
 """Policy parameter pages (/policy/): ministry officials add periods and correct the texts; regional officials
 and auditors read. Every change goes through common.services, which re-checks the actor and audits it."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -17,6 +19,7 @@ from .forms import PolicyParameterTextForm, PolicyPeriodForm
 from .models import PolicyParameter, PolicyPeriod
 from .pages import role_required
 from .policy import format_policy_value, periods_ending_soon
+from .registry import policy_decisions
 from .roles import AUDITOR, MINISTRY_OFFICIAL, REGIONAL_OFFICIAL, user_role
 from .services import policy_parameter_update, policy_period_add
 
@@ -131,6 +134,20 @@ def policy_detail_page(request, pk):
         for period in reversed(parameter.periods.all())
     ]
     columns = [_("Valid from"), _("Valid to"), _("Value"), _("Status"), _("Source"), _("Added by")]
+    # What was decided with this parameter keeps its value (DOMAIN §9): shown so that whoever adds a period
+    # starting in the past sees what it will not change.
+    decisions = policy_decisions(name=parameter.name, key=parameter.key, date_from=date.min)
+    decision_rows = [
+        [
+            format_html('<a href="{}">{}</a>', decision.url, decision.label) if decision.url else decision.label,
+            decision.on.isoformat(),
+            format_policy_value(parameter.value_type, decision.value),
+        ]
+        for decision in decisions
+    ]
+    past_from = (getattr(form, "cleaned_data", None) or {}).get("valid_from") if form is not None else None
+    if past_from is not None and past_from >= today:
+        past_from = None
     context = {
         "title": str(parameter),
         "parameter": parameter,
@@ -140,6 +157,11 @@ def policy_detail_page(request, pk):
         "rows": rows,
         "form": form,
         "may_change": may_change,
+        "today": today,
+        "decision_columns": [_("Decision"), _("Date that selected the value"), _("Value it was decided with")],
+        "decision_rows": decision_rows,
+        "past_from": past_from,
+        "decided_since": [decision for decision in decisions if past_from and decision.on >= past_from],
     }
     return render(request, "common/policy_detail.html", context)
 

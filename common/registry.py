@@ -5,12 +5,16 @@ Apps register in their AppConfig.ready():
   employer user to an employer). Common's user services, forms, API and /me/ use it by name.
 - **navigation entries**: header links and home-page cards, each for some roles.
 - **demo seeders**: the app's part of `seed_demo_data`, run after common's own demo users.
+- **policy decision sources**: what the app has already decided with a policy parameter's value between two
+  dates (approved quota plans, approved amendments). The policy page lists them when a period is added in the
+  past (DOMAIN §9): they keep the value they were decided with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 
@@ -41,9 +45,24 @@ class NavEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PolicyDecision:
+    """Something already decided with a policy parameter's value; it keeps that value whatever is added later."""
+
+    label: Any  # "Quota plan 2026"
+    on: date  # the date that selected the parameter's value (DOMAIN §9)
+    value: Any  # the stored value it was decided with; None when the decision did not record it
+    url: str | None = None
+
+
+#: (*, name, key, date_from, date_to) -> decisions whose selecting date is in [date_from, date_to] (date_to None:
+#: no end), that used the parameter (name, key); key is None for a parameter without keys.
+PolicyDecisionSource = Callable[..., list[PolicyDecision]]
+
 _role_links: dict[str, RoleLink] = {}
 _nav_entries: dict[str, NavEntry] = {}
 _demo_seeders: list[Callable[..., None]] = []
+_policy_decision_sources: dict[str, PolicyDecisionSource] = {}
 
 
 def register_role_link(link: RoleLink) -> None:
@@ -77,3 +96,18 @@ def register_demo_seeder(seeder: Callable[..., None]) -> None:
 
 def demo_seeders() -> list[Callable[..., None]]:
     return list(_demo_seeders)
+
+
+def register_policy_decision_source(key: str, source: PolicyDecisionSource) -> None:
+    """`source(*, name, key, date_from, date_to)` lists the app's decisions taken under a parameter (see above)."""
+    _policy_decision_sources[key] = source
+
+
+def policy_decisions(*, name: str, key: str | None, date_from: date, date_to: date | None = None) -> list:
+    """Every registered app's decisions under (name, key) selected by a date in [date_from, date_to], by date."""
+    found = [
+        decision
+        for source in _policy_decision_sources.values()
+        for decision in source(name=name, key=key or None, date_from=date_from, date_to=date_to)
+    ]
+    return sorted(found, key=lambda decision: (decision.on, str(decision.label)))

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from knox.models import get_token_model
@@ -31,7 +32,7 @@ from .reference_data import (
     check_period_seeds,
     read_dataset,
 )
-from .registry import role_links
+from .registry import policy_decisions, role_links
 from .roles import (
     ADMINISTRATOR,
     MINISTRY_OFFICIAL,
@@ -304,6 +305,11 @@ MESSAGE_POLICY_PERIOD_OVERLAP = _(
     "The latest period of %(parameter)s runs until %(valid_to)s: a new period must start after that day."
 )
 MESSAGE_SOURCE_REQUIRED = _("Name the source of the value: a URL or a document.")
+MESSAGE_POLICY_PERIOD_REASON_REQUIRED = _(
+    "This period starts in the past (before %(today)s): state the reason for adding it. What was already decided "
+    "keeps the value it was decided with."
+)
+CODE_POLICY_PERIOD_REASON_REQUIRED = "policy_period_reason_required"
 MESSAGE_NOT_A_NAME_FIELD = _("Only the names can be changed here.")
 
 AUDIT_POLICY_PERIOD_ADDED = "policy.period_added"
@@ -351,6 +357,10 @@ def policy_period_add(
     the open latest period the day before; a latest period with a fixed end on or after the new
     start is an overlap (409). Nothing else about a past period ever changes.
 
+    A period starting before today (Asia/Almaty) needs a stated `reason` (400 on the field `reason` without
+    one, DOMAIN §9); the audit event records it with the decisions already taken under the old value from
+    that day on (common.registry policy decision sources). They keep their value: decisions store a snapshot.
+
     The parameter row is locked first, so two officials adding periods at once are serialised:
     the second sees the first's period and is judged against it.
     """
@@ -378,6 +388,16 @@ def policy_period_add(
         value=value,
         previous=latest.value if latest is not None else None,
     )
+    reason = (reason or "").strip()
+    today = timezone.localdate()
+    starts_in_past = valid_from < today
+    if starts_in_past and not reason:
+        raise DomainError(
+            MESSAGE_POLICY_PERIOD_REASON_REQUIRED % {"today": today.isoformat()},
+            code=CODE_POLICY_PERIOD_REASON_REQUIRED,
+            field="reason",
+            status_code=400,
+        )
     before, after = [], []
     if latest is not None and latest.valid_to is None:
         before.append(policy_period_state(latest))
@@ -395,12 +415,18 @@ def policy_period_add(
     period.full_clean()
     period.save()
     after.append(policy_period_state(period))
+    recorded_after = {"parameter": str(parameter), "periods": after}
+    if starts_in_past:
+        recorded_after["decisions_kept"] = [
+            {"label": str(decision.label), "on": decision.on.isoformat(), "value": decision.value, "url": decision.url}
+            for decision in policy_decisions(name=parameter.name, key=parameter.key, date_from=valid_from)
+        ]
     record_event(
         actor=actor,
         action=AUDIT_POLICY_PERIOD_ADDED,
         obj=parameter,
         before={"parameter": str(parameter), "periods": before},
-        after={"parameter": str(parameter), "periods": after},
+        after=recorded_after,
         reason=reason,
     )
     return period

@@ -5,7 +5,7 @@ published quota and the balances (DOMAIN §10) — and its part of the demo data
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.registry import NavEntry, register_demo_seeder, register_nav_entry
+from common.registry import NavEntry, register_demo_seeder, register_nav_entry, register_policy_decision_source
 from common.roles import DOMAIN_ROLES
 
 from .querysets import QUOTA_DATA_READERS
@@ -17,8 +17,15 @@ def _seed(*, stdout):
     seed_demo_quota(stdout=stdout)
 
 
+def _decisions_under_policy(**kwargs):
+    from .selectors import decisions_under_policy
+
+    return decisions_under_policy(**kwargs)
+
+
 def register() -> None:
     register_demo_seeder(_seed)
+    register_policy_decision_source("quota", _decisions_under_policy)
     register_nav_entry(
         NavEntry(
             key="quota-published",

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+
+from django.urls import reverse
 
 from common.models import AuditEvent, Region
+from common.policy import P
+from common.registry import PolicyDecision
 
 from .calculation import CATEGORIES
-from .models import CellKind, CountryCap, LabourForceFigure, PriorityProject, ProjectReserve, QuotaCell, QuotaPlan
+from .models import (
+    CellKind,
+    CountryCap,
+    LabourForceFigure,
+    PriorityProject,
+    ProjectReserve,
+    QuotaAmendment,
+    QuotaCell,
+    QuotaPlan,
+)
 
 
 def labour_force_list(*, user):
@@ -196,3 +210,57 @@ def plan_national_labour_force(plan: QuotaPlan) -> dict | None:
             "source": plan.entered_labour_force_source,
         }
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Decisions taken under a policy parameter (common.registry: the policy page lists them when a period is added in the
+# past; they keep the value they were decided with, DOMAIN §9)
+# ---------------------------------------------------------------------------------------------------------------------
+def _amendment_value(amendment: QuotaAmendment, name: str):
+    """The value of `name` an approved amendment recorded when proposed (its rule results), or None."""
+    results = amendment.rule_results or {}
+    if name == P.QUOTA_RATE_PERCENT:
+        period = (results.get("ceiling") or {}).get("rate_period") or {}
+        return period.get("value")
+    share = results.get("managers_specialists") or {}
+    if name == P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT:
+        return share.get("threshold_percent")
+    if name == P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL:
+        return share.get("seasonal_included")
+    return None
+
+
+#: The parameters an amendment reads on its effective date (DOMAIN §9).
+AMENDMENT_PARAMETERS = frozenset(
+    {P.QUOTA_RATE_PERCENT, P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL}
+)
+
+
+def decisions_under_policy(
+    *, name: str, key: str | None, date_from: date, date_to: date | None
+) -> list[PolicyDecision]:
+    """Approved quota plans whose computation used (name, key) with 1 January of their year in [date_from, date_to],
+    and approved amendments that read it on an effective date in that range, each with the value it used."""
+    if key:
+        return []  # the quota reads only parameters without keys
+    decisions = []
+    plans = QuotaPlan.objects.filter(status=QuotaPlan.Status.APPROVED, year__gte=date_from.year)
+    if date_to is not None:
+        plans = plans.filter(year__lte=date_to.year)
+    for plan in plans.order_by("year"):
+        used = ((plan.computation_snapshot or {}).get("policy") or {}).get(name)
+        if used is None or plan.relevant_date < date_from or (date_to is not None and plan.relevant_date > date_to):
+            continue
+        url = reverse("quota-plan-detail-page", args=[plan.pk])
+        decisions.append(PolicyDecision(label=str(plan), on=plan.relevant_date, value=used.get("value"), url=url))
+    if name in AMENDMENT_PARAMETERS:
+        amendments = QuotaAmendment.objects.filter(
+            status=QuotaAmendment.Status.APPROVED, effective_date__gte=date_from
+        ).select_related("plan")
+        if date_to is not None:
+            amendments = amendments.filter(effective_date__lte=date_to)
+        for amendment in amendments.order_by("effective_date", "pk"):
+            url = reverse("quota-amendment-detail-page", args=[amendment.pk])
+            value = _amendment_value(amendment, name)
+            decisions.append(PolicyDecision(label=str(amendment), on=amendment.effective_date, value=value, url=url))
+    return decisions

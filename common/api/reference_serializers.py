@@ -59,7 +59,15 @@ class PolicyPeriodAddInputSerializer(InputSerializer):
     value = serializers.JSONField(help_text=_("Typed as the parameter's value type (see the period's `value`)."))
     source = serializers.CharField(max_length=500, help_text=_("A URL or the document the value comes from."))
     to_be_confirmed = serializers.BooleanField(default=False)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Why the period is added; required when `valid_from` is before today (Asia/Almaty), else 400 on `reason`."
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

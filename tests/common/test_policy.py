@@ -290,7 +290,7 @@ def test_a_period_must_start_after_the_latest_start(policy_parameters, ministry_
 
 def test_the_first_period_of_a_new_parameter(ministry_user):
     empty = PolicyParameter.objects.create(name="new_switch", value_type="switch")
-    add("new_switch", date(2026, 1, 1), True, actor=ministry_user)
+    add("new_switch", date(2026, 1, 1), True, actor=ministry_user, reason="a past start needs a reason")
     assert policy_value("new_switch", on=date(2026, 1, 1)) is True
     assert empty.periods.count() == 1
 
