@@ -3,6 +3,7 @@ policy page shows what was already decided under the old value, and nothing deci
 managers/specialists threshold of 0 is refused when entered."""
 
 import copy
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from common.services import (
     MESSAGE_POLICY_PERIOD_REASON_REQUIRED,
     policy_period_add,
 )
-from quota.models import QuotaPlan
+from quota.models import QuotaAmendment, QuotaPlan
 from tests.common.factories import UserFactory
 from tests.quota.factories import QuotaPlanFactory
 
@@ -137,6 +138,34 @@ def test_the_registry_asks_the_quota_app_for_decisions_in_the_dates(plans):
     assert [d.label for d in everything] == [str(plan) for plan in filter(None, plans)]
     assert policy_decisions(name=P.QUOTA_RATE_PERCENT, key=None, date_from=date.min, date_to=start) == everything[:-1]
     assert policy_decisions(name=P.MCI_KZT, key=None, date_from=date.min) == []  # plans do not read fees
+
+
+def test_approved_amendments_count_by_their_effective_date_and_recorded_values(plans, ministry_user):
+    after = plans[1]
+    now = timezone.now()
+    rule_results = {
+        "ceiling": {"rate_period": {"name": P.QUOTA_RATE_PERCENT, "value": "0.250"}},
+        "managers_specialists": {"threshold_percent": "70.000", "seasonal_included": False},
+    }
+    common = {"plan": after, "reason": "x", "total_after": 1, "proposed_at": now, "proposed_by": after.proposed_by}
+    amendment = QuotaAmendment.objects.create(
+        **common,
+        number=1,
+        effective_date=date(after.year, 3, 1),
+        status=QuotaAmendment.Status.APPROVED,
+        rule_results=rule_results,
+        approved_at=now,
+        approved_by=ministry_user,
+        operation=uuid.uuid4(),
+        version=2,
+    )
+    QuotaAmendment.objects.create(**common, number=2, effective_date=date(after.year, 4, 1), status="proposed")
+    start = date(after.year, 2, 1)
+    rate = policy_decisions(name=P.QUOTA_RATE_PERCENT, key=None, date_from=start)
+    assert [(d.label, d.on, d.value) for d in rate] == [(str(amendment), date(after.year, 3, 1), "0.250")]
+    threshold = policy_decisions(name=P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, key=None, date_from=start)
+    assert [(d.label, d.value) for d in threshold] == [(str(amendment), "70.000")]
+    assert policy_decisions(name=P.QUOTA_RATE_PERCENT, key=None, date_from=date(after.year, 3, 2)) == []
 
 
 # ---------------------------------------------------------------------------------------------
