@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from .errors import MESSAGE_NUL_BYTE, is_api_request, json_error
+from .parsers import load_json, nul_field_path
 
 logger = logging.getLogger("kvota.security")
 
@@ -26,25 +27,38 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request):
-            logger.warning("Refused a request with a NUL byte: %r", request.path[:200])
+        found, field = self._find_nul(request)
+        if found:
+            logger.warning("Refused a request with a NUL byte: %r (field %r)", request.path[:200], field)
             if is_api_request(request):
-                return json_error(400, code="null_characters_not_allowed", message=MESSAGE_NUL_BYTE)
+                return json_error(400, code="null_characters_not_allowed", message=MESSAGE_NUL_BYTE, field=field)
             return render(request, "400.html", {"message": MESSAGE_NUL_BYTE}, status=400)
         return self.get_response(request)
 
     @staticmethod
-    def _has_nul(request) -> bool:
+    def _find_nul(request) -> tuple[bool, str | None]:
+        """Whether the request holds a NUL, and the dotted path of its field where the body is JSON."""
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
-            return True
+            return True, None
         content_type = request.META.get("CONTENT_TYPE", "")
         if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(_TEXT_BODIES):
             body = request.body
             if b"\x00" in body or b"\\u0000" in body:
-                return True
+                if content_type.startswith("application/json"):
+                    return _nul_in_json(body)
+                return True, None
             if content_type.startswith("application/x-www-form-urlencoded") and b"%00" in body:
-                return True
-        return False
+                return True, None
+        return False, None
+
+
+def _nul_in_json(body: bytes) -> tuple[bool, str | None]:
+    """Decode the body to name the field (`rows.1.region`); a body that cannot be decoded is refused as a whole."""
+    try:
+        # strict=False: a raw NUL inside a string still decodes, so its field can be named.
+        return nul_field_path(load_json(body.decode("utf-8"), strict=False))
+    except ValueError:  # malformed, too deep, not UTF-8 (UnicodeDecodeError is a ValueError)
+        return True, None
 
 
 LOGIN_AT_KEY = "_kvota_login_at"

@@ -7,10 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from common.errors import error_body, error_item
+from common.parsers import JSONParser
 
 from ..filtersets import LabourForceFilterSet, QuotaPlanFilterSet
 from ..imports import FileRejected
@@ -69,7 +70,7 @@ from .serializers import (
     ReasonInputSerializer,
 )
 
-IMPORT_PARSERS = [MultiPartParser, FormParser, JSONParser]
+IMPORT_PARSERS = [MultiPartParser, FormParser, JSONParser]  # JSON: common.parsers, with its depth limit
 REJECTED_FILE = OpenApiResponse(
     description="Invalid input. A rejected file lists one error per problem, its field the row's path "
     "(`rows.3.persons`; a CSV file's rows are numbered as a spreadsheet shows them, the header being row 1)."

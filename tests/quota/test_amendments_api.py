@@ -210,7 +210,7 @@ def test_garbage_names_every_nested_field(client_for, ministry_user, plan_2016):
         ({"effective_date": None}, "effective_date"),
         ({"reason": ""}, "reason"),
         ({"reason": "x" * 2_001}, "reason"),
-        ({"reason": "nul\x00byte"}, None),  # refused for the whole request (common.middleware)
+        ({"reason": "nul\x00byte"}, "reason"),  # refused before any view, naming the field (common.middleware)
     ],
 )
 def test_bad_plan_date_or_reason_answer_400(client_for, ministry_user, plan_2016, override, wanted):
