@@ -3,8 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Region
+from .parsers import load_json
 from .registry import role_links
 from .roles import ROLE_CHOICES, assigned_role, role_label
+from .validators import MAX_WHOLE_NUMBER
 
 MESSAGE_PASSWORDS_DIFFER = _("The two passwords differ.")
 
@@ -88,6 +90,29 @@ class UserEditForm(_UserRoleFields):
 # ---------------------------------------------------------------------------------------------
 # Policy parameters and reference lists (ministry officials)
 # ---------------------------------------------------------------------------------------------
+class SafeJSONField(forms.JSONField):
+    """Django's JSONField reading through common.parsers.load_json: JSON nested too deep or holding a number of
+    thousands of digits is a form error, not a RecursionError or ValueError (a 500)."""
+
+    def to_python(self, value):
+        already_decoded = isinstance(value, list | dict | int | float | forms.fields.JSONString)
+        if self.disabled or value in self.empty_values or already_decoded:
+            return super().to_python(value)
+        try:
+            converted = load_json(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": ""}) from None
+        return forms.fields.JSONString(converted) if isinstance(converted, str) else converted
+
+    def bound_data(self, data, initial):
+        if self.disabled or data is None:
+            return super().bound_data(data, initial)
+        try:
+            return load_json(data)
+        except ValueError:
+            return forms.fields.InvalidJSONInput(data)
+
+
 def policy_value_field(parameter) -> forms.Field:
     """The form field for a value of this parameter's type (the service validates it again)."""
     from .models import PolicyParameter
@@ -107,13 +132,15 @@ def policy_value_field(parameter) -> forms.Field:
             label=_("Value"), choices=[("true", _("Yes")), ("false", _("No"))], coerce=lambda v: v == "true"
         )
     if parameter.value_type == types.STRUCTURE:
-        return forms.JSONField(
+        return SafeJSONField(
             label=_("Value"),
             widget=forms.Textarea(attrs={"rows": 4}),
             help_text=_("A JSON object with the same keys as the current value."),
         )
     labels = {types.MONEY: _("Value (tenge)"), types.DAYS: _("Value (days)")}
-    return forms.IntegerField(label=labels.get(parameter.value_type, _("Value")), min_value=0)
+    return forms.IntegerField(
+        label=labels.get(parameter.value_type, _("Value")), min_value=0, max_value=MAX_WHOLE_NUMBER
+    )
 
 
 class PolicyPeriodForm(forms.Form):

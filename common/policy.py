@@ -28,6 +28,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
 from .models import PolicyParameter, PolicyPeriod
+from .parsers import load_json
+from .validators import (
+    CODE_TOO_MANY_DIGITS,
+    MAX_WHOLE_NUMBER,
+    MAX_WHOLE_NUMBER_DIGITS,
+    MESSAGE_TOO_MANY_DIGITS,
+    is_bounded_int,
+    parse_whole_number,
+)
 
 ValueType = PolicyParameter.ValueType
 
@@ -226,16 +235,16 @@ def periods_ending_soon(*, on: date, within_days: int = ENDING_SOON_DAYS) -> lis
 # Validating a value against its parameter's type (and, for structures, its shape)
 # ---------------------------------------------------------------------------------------------
 def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A whole number of at most 12 digits (common.validators): no value needs more, and longer ones break int()."""
+    return is_bounded_int(value)
 
 
-def _int_in(low: int, high: int | None = None, *, nullable: bool = False):
+def _int_in(low: int, high: int = MAX_WHOLE_NUMBER, *, nullable: bool = False):
     def check(value):
         if value is None and nullable:
             return None
-        if not _is_int(value) or value < low or (high is not None and value > high):
-            upper = f" to {high}" if high is not None else " or more"
-            return f"expected a whole number from {low}{upper}" + (" (or null)" if nullable else "")
+        if not _is_int(value) or not low <= value <= high:
+            return f"expected a whole number from {low} to {high}" + (" (or null)" if nullable else "")
         return None
 
     return check
@@ -282,9 +291,9 @@ def _structure_problems(name: str, value: dict, previous: dict | None) -> list[s
             return [str(MESSAGE_NOT_A_STRUCTURE)]
         problems = []
         for band, rate in value.items():
-            if not (band.isdigit() and 1 <= int(band) <= 366) or not (_is_int(rate) and rate > 0):
+            if not (1 <= _whole_number_or_zero(band, max_digits=3) <= 366) or not (_is_int(rate) and rate > 0):
                 problems.append(
-                    str(MESSAGE_STRUCTURE_VALUE % {"key": band, "problem": "expected days 1-366 -> MCI above 0"})
+                    str(MESSAGE_STRUCTURE_VALUE % {"key": band[:10], "problem": "expected days 1-366 -> MCI above 0"})
                 )
         return problems
     shape = STRUCTURE_SHAPES.get(name)
@@ -306,6 +315,13 @@ def _structure_problems(name: str, value: dict, previous: dict | None) -> list[s
     return problems
 
 
+def _whole_number_or_zero(text: str, *, max_digits: int) -> int:
+    try:
+        return parse_whole_number(text, max_digits=max_digits)
+    except ValidationError:
+        return 0
+
+
 def clean_policy_value(*, name: str, value_type: str, value: Any, previous: Any = None) -> Any:
     """Validate `value` for a parameter and return its stored JSON form; ValidationError({"value": …}) if bad.
 
@@ -319,13 +335,19 @@ def clean_policy_value(*, name: str, value_type: str, value: Any, previous: Any 
             number = Decimal(str(value).strip())
         except InvalidOperation:
             raise ValidationError({"value": MESSAGE_NOT_A_PERCENT}, code="invalid") from None
-        # normalize(): "0.2500" has four digits after the point but only three decimals that count.
-        if not number.is_finite() or not 0 <= number <= 100 or number.normalize().as_tuple().exponent < -3:
+        # An exact comparison: "0.2500" has only three decimals that count, and normalize() would round "0.9999…"
+        # of more than 28 digits to 1 without a word.
+        if not number.is_finite() or not 0 <= number <= 100 or number != number.quantize(Decimal("0.001")):
             raise ValidationError({"value": MESSAGE_NOT_A_PERCENT}, code="invalid")
         if number == 0 and name in POSITIVE_PERCENTS:
             raise ValidationError({"value": MESSAGE_PERCENT_ZERO}, code="invalid")
         return str((abs(number) if number == 0 else number).quantize(Decimal("0.001")))  # never "-0.000"
     if value_type in (ValueType.INTEGER, ValueType.DAYS, ValueType.MONEY):
+        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_WHOLE_NUMBER:
+            too_long = ValidationError(
+                MESSAGE_TOO_MANY_DIGITS, code=CODE_TOO_MANY_DIGITS, params={"digits": MAX_WHOLE_NUMBER_DIGITS}
+            )
+            raise ValidationError({"value": too_long})
         if not _is_int(value) or value < 0:
             raise ValidationError({"value": MESSAGE_NOT_AN_INTEGER}, code="invalid")
         return value
@@ -348,16 +370,17 @@ def parse_policy_text(*, name: str, value_type: str, text: str) -> Any:
     """A value written as text (the seed files, forms) -> its stored JSON form, validated."""
     text = text.strip()
     if value_type in (ValueType.INTEGER, ValueType.DAYS, ValueType.MONEY):
-        if not text.isdigit():
-            raise ValidationError({"value": MESSAGE_NOT_AN_INTEGER}, code="invalid")
-        value: Any = int(text)
+        try:
+            value: Any = parse_whole_number(text)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc}) from None
     elif value_type == ValueType.SWITCH:
         if text.lower() not in ("true", "false"):
             raise ValidationError({"value": MESSAGE_NOT_A_SWITCH}, code="invalid")
         value = text.lower() == "true"
     elif value_type == ValueType.STRUCTURE:
         try:
-            value = json.loads(text)
+            value = load_json(text)
         except ValueError:
             raise ValidationError({"value": MESSAGE_NOT_A_STRUCTURE}, code="invalid") from None
     else:

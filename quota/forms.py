@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Country, Region
+from common.validators import CODE_TOO_MANY_DIGITS, parse_whole_number
 from employers.models import Employer
 
 from .calculation import CATEGORIES
-from .imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH, WHOLE_NUMBER
+from .imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH
 from .models import LabourForceFigure, PriorityProject, ProjectMode, QuotaCategory
 from .services import (
     FIRST_PLAN_YEAR,
@@ -33,10 +34,13 @@ class WholeNumberField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        if not WHOLE_NUMBER.fullmatch(text):
-            raise forms.ValidationError(MESSAGE_WHOLE_PERSONS, code="not_whole_number")
-        number = int(text)
-        if not self.minimum <= number <= self.maximum:
+        try:
+            number = parse_whole_number(text, max_digits=len(str(self.maximum)))
+        except forms.ValidationError as exc:
+            if exc.code != CODE_TOO_MANY_DIGITS:
+                raise forms.ValidationError(MESSAGE_WHOLE_PERSONS, code="not_whole_number") from None
+            number = None  # more digits than the maximum has: out of range, refused before int()
+        if number is None or not self.minimum <= number <= self.maximum:
             raise forms.ValidationError(
                 MESSAGE_PERSONS_RANGE % {"minimum": self.minimum, "maximum": self.maximum}, code="out_of_range"
             )

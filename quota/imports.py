@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
 from common.models import Region
+from common.validators import WHOLE_NUMBER, parse_whole_number
 
 from .calculation import CATEGORIES
 from .models import NATIONAL_CODE, FigureStatus, StatisticsPeriod, period_bounds
@@ -108,9 +110,7 @@ UNKNOWN_REGION = "unknown_region"
 REGION_NOT_IN_FORCE = "region_not_in_force"
 DUPLICATE_ROW = "duplicate_row"
 
-#: A whole number as files and forms must write it: ASCII digits only.
-WHOLE_NUMBER = re.compile(r"[0-9]+")
-_DIGITS = WHOLE_NUMBER
+_DIGITS = WHOLE_NUMBER  # ASCII digits only (common.validators, shared with the forms and the API)
 _NEGATIVE_DIGITS = re.compile(r"-[0-9]+")
 
 
@@ -150,7 +150,18 @@ class FileRejected(DomainError):
         return [error.as_dict() for error in self.errors]
 
 
+#: A value quoted back in a message is cut here: a cell of thousands of characters is not repeated in full.
+MAX_QUOTED_LENGTH = 40
+
+
+def _quoted(value):
+    if isinstance(value, str) and len(value) > MAX_QUOTED_LENGTH:
+        return f"{value[:MAX_QUOTED_LENGTH]}…"
+    return value
+
+
 def _error(row, field, code, template, **params) -> RowError:
+    params = {name: _quoted(value) for name, value in params.items()}
     return RowError(row=row, field=field, code=code, message=str(template % {"row": row, "field": field, **params}))
 
 
@@ -300,7 +311,10 @@ def whole_number(row: int, field: str, text: str, *, minimum: int, maximum: int)
         raise _Invalid(_error(row, field, NEGATIVE, MESSAGE_NEGATIVE, value=text))
     if not _DIGITS.fullmatch(text):
         raise _Invalid(_error(row, field, NOT_WHOLE_NUMBER, MESSAGE_NOT_WHOLE_NUMBER, value=text))
-    value = int(text)
+    try:
+        value = parse_whole_number(text, max_digits=len(str(maximum)))
+    except ValidationError:  # more digits than the maximum has: refused before int() (4,300 digits raise)
+        raise _Invalid(_error(row, field, ABOVE_MAXIMUM, MESSAGE_ABOVE_MAXIMUM, maximum=maximum, value=text)) from None
     if value < minimum:
         raise _Invalid(_error(row, field, BELOW_MINIMUM, MESSAGE_BELOW_MINIMUM, minimum=minimum, value=value))
     if value > maximum:
@@ -467,7 +481,11 @@ def parse_labour_force(*, file=None, rows=None, source: str = "") -> list[Figure
 def _year(row: int, text: str, *, maximum: int) -> int:
     if text == "":
         raise _Invalid(_error(row, "year", REQUIRED, MESSAGE_REQUIRED))
-    if not _DIGITS.fullmatch(text) or not FIRST_STATISTICS_YEAR <= int(text) <= maximum:
+    try:
+        year = parse_whole_number(text, max_digits=4)
+    except ValidationError:
+        year = None
+    if year is None or not FIRST_STATISTICS_YEAR <= year <= maximum:
         raise _Invalid(
             _error(
                 row,
@@ -479,7 +497,7 @@ def _year(row: int, text: str, *, maximum: int) -> int:
                 value=text,
             )
         )
-    return int(text)
+    return year
 
 
 # ---------------------------------------------------------------------------------------------------------------------

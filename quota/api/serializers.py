@@ -1,14 +1,16 @@
 """Input and output serializers of the quota API (no business logic: services decide)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api.inputs import InputSerializer
 from common.models import Country, Region
+from common.validators import CODE_TOO_MANY_DIGITS, MAX_WHOLE_NUMBER_DIGITS, parse_whole_number
 from employers.models import Employer
 
-from ..imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH, WHOLE_NUMBER
+from ..imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH
 from ..models import (
     CountryCap,
     FigureStatus,
@@ -32,9 +34,18 @@ class WholeNumberField(serializers.IntegerField):
     default_error_messages = {"invalid": MESSAGE_WHOLE_NUMBER}
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not (
-            isinstance(data, int) or (isinstance(data, str) and WHOLE_NUMBER.fullmatch(data.strip()))
-        ):
+        if isinstance(data, str):
+            # Digits counted before int() (common.validators): more than the maximum has is simply too large.
+            digits = len(str(self.max_value)) if self.max_value is not None else MAX_WHOLE_NUMBER_DIGITS
+            try:
+                data = parse_whole_number(data.strip(), max_digits=digits)
+            except DjangoValidationError as exc:
+                if exc.code != CODE_TOO_MANY_DIGITS:
+                    self.fail("invalid")
+                if self.max_value is not None:
+                    self.fail("max_value", max_value=self.max_value)
+                raise serializers.ValidationError(exc.messages, code=exc.code) from None
+        if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
 
