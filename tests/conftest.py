@@ -2,11 +2,15 @@
 
 Tests marked `postgres`, `redis` or `browser` need that real service. Without it they are deselected,
 unless KVOTA_REQUIRE names the service (as .ci/run does): then they fail, never skip.
+KVOTA_TEST_CLOCK travels the clock of the whole session; the `clock` marker moves one test (see below).
 """
 
 import os
 import shutil
+import time
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -63,6 +67,104 @@ def pytest_runtest_setup(item):
             reason = service_missing(marker)
             if reason:
                 pytest.fail(f"KVOTA_REQUIRE names {marker!r} but it is not available: {reason}", pytrace=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# The test clock (STYLE "Tests": the suite passes at any hour). KVOTA_TEST_CLOCK travels the clock of
+# the whole session with time-machine, ticking (a frozen clock would hang timeout loops):
+#   next-new-year                1 January 00:30 Asia/Almaty of the year after the real date
+#                                (31 December 19:30 UTC: UTC and Almaty disagree on the day and the year)
+#   an ISO datetime with offset  e.g. 2027-03-01T09:00+05:00
+# A test that needs another moment says so: @pytest.mark.clock("2026-06-15T12:00+05:00") or
+# @pytest.mark.clock("real") (the real date and time), with or without KVOTA_TEST_CLOCK.
+# Only this process travels: a subprocess, the database server's own NOW() and a browser keep the real clock.
+# ---------------------------------------------------------------------------------------------
+TEST_CLOCK_ENV = "KVOTA_TEST_CLOCK"
+NEXT_NEW_YEAR = "next-new-year"
+REAL_CLOCK = "real"
+ALMATY = ZoneInfo("Asia/Almaty")
+
+_real_started = (time.time(), time.monotonic())  # read before anything travels
+_session_travel = None
+_clock_key = pytest.StashKey[str]()
+
+
+def real_now() -> datetime:
+    """The real date and time, whatever the travelled clock says (the monotonic clock never travels)."""
+    wall, mono = _real_started
+    return datetime.fromtimestamp(wall + time.monotonic() - mono, tz=UTC)
+
+
+def clock_moment(value: str) -> datetime:
+    """The moment a KVOTA_TEST_CLOCK value or a `clock` marker names (timezone-aware)."""
+    if value == NEXT_NEW_YEAR:
+        return datetime(real_now().astimezone(ALMATY).year + 1, 1, 1, 0, 30, tzinfo=ALMATY)
+    if value == REAL_CLOCK:
+        return real_now()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise pytest.UsageError(
+            f"{TEST_CLOCK_ENV} / clock marker: expected {NEXT_NEW_YEAR!r}, {REAL_CLOCK!r} or an ISO datetime "
+            f"with an offset, got {value!r}"
+        )
+    return moment
+
+
+def describe_moment(moment: datetime) -> str:
+    return f"{moment.astimezone(ALMATY):%Y-%m-%d %H:%M} Asia/Almaty ({moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+
+
+def pytest_configure(config):
+    global _session_travel
+    value = os.environ.get(TEST_CLOCK_ENV, "").strip()
+    if value and _session_travel is None:
+        import time_machine
+
+        moment = clock_moment(value)
+        _session_travel = time_machine.travel(moment, tick=True)
+        _session_travel.start()
+        config.stash[_clock_key] = f"{describe_moment(moment)}, ticking ({TEST_CLOCK_ENV}={value})"
+
+
+def pytest_unconfigure(config):
+    global _session_travel
+    if _session_travel is not None:
+        _session_travel.stop()
+        _session_travel = None
+
+
+def pytest_report_header(config):
+    travelled = config.stash.get(_clock_key, None)
+    return f"clock: travelled to {travelled}" if travelled else f"clock: real ({TEST_CLOCK_ENV} not set)"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    """With -q pytest prints no header: say the clock was travelled anyway, on one line."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    travelled = session.config.stash.get(_clock_key, None)
+    if travelled and reporter is not None and not reporter.showheader:
+        reporter.write_line(f"clock: travelled to {travelled}")
+
+
+@pytest.fixture(autouse=True)
+def _clock_marker(request):
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield
+        return
+    if len(marker.args) != 1 or not isinstance(marker.args[0], str):
+        raise pytest.UsageError(f"{request.node.nodeid}: @pytest.mark.clock takes one string")
+    if marker.args[0] == REAL_CLOCK and _session_travel is None:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(clock_moment(marker.args[0]), tick=True):
+        yield
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
