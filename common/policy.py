@@ -373,7 +373,8 @@ def parse_policy_text(*, name: str, value_type: str, text: str) -> Any:
         try:
             value: Any = parse_whole_number(text)
         except ValidationError as exc:
-            raise ValidationError({"value": exc}) from None
+            too_long = exc.code == CODE_TOO_MANY_DIGITS
+            raise ValidationError({"value": exc if too_long else MESSAGE_NOT_AN_INTEGER}) from None
     elif value_type == ValueType.SWITCH:
         if text.lower() not in ("true", "false"):
             raise ValidationError({"value": MESSAGE_NOT_A_SWITCH}, code="invalid")
