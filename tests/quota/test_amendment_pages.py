@@ -437,3 +437,39 @@ def test_a_reserve_row_and_a_cap_row_through_the_form(client, world, ministry_2,
     assert "The cap on citizens of CN set to 200 places." in content
     assert numbers(cell_html(content, "Reserve of atyrau-refinery in KZ-A")) == ["500", "450", "-50"]
     assert numbers(cell_html(content, "Cap on citizens of CN")) == ["300", "200", "-100"]
+
+
+@pytest.mark.parametrize(
+    ("rate_periods", "recomputed"),
+    [
+        # The rate in force on the effective date started before the plan year: the plan's own ceiling applies.
+        (((date(2000, 1, 1), None, "0.700"),), False),
+        # A rate period starting inside the plan year (here unchanged in value): the ceiling is recomputed from it.
+        (((date(2000, 1, 1), date(2016, 2, 29), "0.700"), (date(2016, 3, 1), None, "0.700")), True),
+    ],
+)
+def test_the_page_says_the_ceiling_was_recomputed_only_from_a_rate_period_of_the_plan_year(
+    client, world, ministry_2, golden_regions, rate_periods, recomputed
+):
+    from tests.quota.test_amendments import rate_policy
+
+    rate_policy(*rate_periods)
+    plan = approved_plan(
+        year=2016,
+        demand={"KZ-A": (10, 20, 2_414, 100, 0), "KZ-B": (0, 0, 248, 70, 0)},
+        labour_force=1_000_000,
+        proposer=world.users["ministry"],
+        approver=ministry_2,
+    )
+    amendment = amendment_create(
+        plan=plan,
+        effective_date=date(2016, 6, 1),
+        reason="Order of the Minister No. 8",
+        changes=[{"kind": "move", "places": 10, "to_region": "KZ-A", "to_category": "3"}],
+        actor=world.users["ministry"],
+    )
+    client.force_login(world.users["ministry"])
+    content = client.get(f"/quota/amendments/{amendment.pk}/").content.decode()
+    assert ('data-testid="rate-period"' in content) is recomputed
+    if recomputed:
+        assert "The ceiling is recomputed with the rate of 0.700 % in force from 2016-03-01" in content
