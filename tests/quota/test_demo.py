@@ -4,8 +4,9 @@ live balances on any date; a second run changes nothing; a demo database seeded 
 beside last year's, untouched. Past the last MCI the shipped files know, the demo (DEBUG only) carries it forward as
 an illustrative period.
 
-The clock is moved with unittest.mock (time-machine is not a dependency): `timezone.now` is what
-`timezone.localdate()`, quota.ledger.quota_today and every `auto_now` read."""
+The clock is moved with unittest.mock, inside whatever clock the session runs on (CI travels it with time-machine,
+KVOTA_TEST_CLOCK): `timezone.now` is what `timezone.localdate()`, quota.ledger.quota_today and every `auto_now`
+read."""
 
 from contextlib import contextmanager
 from datetime import date, datetime
