@@ -17,7 +17,7 @@ class CanReadAuditTrail(HasRole):
 
 
 class AuditEventOutputSerializer(serializers.ModelSerializer):
-    actor_username = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor_username = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = AuditEvent

@@ -20,7 +20,9 @@ class PolicyPeriodOutputSerializer(serializers.ModelSerializer):
         )
     )
     created_by = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=_("Id of the official who added it; null when loaded from the reference data.")
+        read_only=True,
+        allow_null=True,
+        help_text=_("Id of the official who added it; null when loaded from the reference data."),
     )
 
     class Meta:
@@ -104,7 +106,10 @@ class SectorOutputSerializer(serializers.ModelSerializer):
 class OccupationOutputSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, help_text=_("The title in the language of the request."))
     parent = serializers.SlugRelatedField(
-        slug_field="isco08_code", read_only=True, help_text=_("Code of the major group; null for a major group.")
+        slug_field="isco08_code",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Code of the major group; null for a major group."),
     )
 
     class Meta:

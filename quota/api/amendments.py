@@ -142,10 +142,14 @@ class AmendmentUpdateInputSerializer(InputSerializer):
 # Output
 # ---------------------------------------------------------------------------------------------------------------------
 class AmendmentChangeOutputSerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region.code", default=None, read_only=True)
+    region = serializers.CharField(source="region.code", default=None, allow_null=True, read_only=True)
     project = serializers.CharField(source="project_key", read_only=True)
-    from_region = serializers.CharField(source="from_region.code", default=None, read_only=True)
-    to_region = serializers.CharField(source="to_region.code", default=None, read_only=True)
+    from_region = serializers.CharField(source="from_region.code", default=None, allow_null=True, read_only=True)
+    to_region = serializers.CharField(source="to_region.code", default=None, allow_null=True, read_only=True)
+    # Blank where the change has no such category (a cap has none; a move's national-headroom end neither).
+    category = serializers.ChoiceField(choices=QuotaCategory.choices, allow_blank=True, read_only=True)
+    from_category = serializers.ChoiceField(choices=QuotaCategory.choices, allow_blank=True, read_only=True)
+    to_category = serializers.ChoiceField(choices=QuotaCategory.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = AmendmentChange
@@ -168,12 +172,14 @@ class AmendmentChangeOutputSerializer(serializers.ModelSerializer):
 
 
 def _username(field: str):
-    return serializers.CharField(source=f"{field}.username", default=None, read_only=True)
+    return serializers.CharField(source=f"{field}.username", default=None, allow_null=True, read_only=True)
 
 
 class QuotaAmendmentListOutputSerializer(serializers.ModelSerializer):
     plan_year = serializers.IntegerField(source="plan.year", read_only=True)
-    version = serializers.IntegerField(read_only=True, help_text=_("The plan version the amendment makes."))
+    version = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("The plan version the amendment makes.")
+    )
     status = serializers.ChoiceField(choices=AmendmentStatus.choices, read_only=True)
     changes = AmendmentChangeOutputSerializer(many=True, read_only=True)
     created_by = _username("created_by")

@@ -6,12 +6,14 @@ from rest_framework import mixins, serializers, viewsets
 from common.permissions import DOMAIN_PERMISSIONS
 
 from ..ledger_filters import QuotaBalanceFilterSet
-from ..models import QuotaCell
+from ..models import QuotaCategory, QuotaCell
 
 
 class QuotaBalanceOutputSerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region.code", default=None, read_only=True)
-    region_name = serializers.CharField(source="region.name", default=None, read_only=True)
+    region = serializers.CharField(source="region.code", default=None, allow_null=True, read_only=True)
+    region_name = serializers.CharField(source="region.name", default=None, allow_null=True, read_only=True)
+    # Blank for a cell that has no category (a country cap, the national headroom).
+    category = serializers.ChoiceField(choices=QuotaCategory.choices, allow_blank=True, read_only=True)
     available = serializers.IntegerField(read_only=True)
     year_open = serializers.SerializerMethodField()
 

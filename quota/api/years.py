@@ -15,7 +15,7 @@ from ..models import QuotaYear
 
 class QuotaYearOutputSerializer(serializers.ModelSerializer):
     is_open = serializers.BooleanField(read_only=True)
-    closed_by = serializers.CharField(source="closed_by.username", default=None, read_only=True)
+    closed_by = serializers.CharField(source="closed_by.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = QuotaYear
