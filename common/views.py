@@ -1,8 +1,10 @@
-from django.http import HttpResponseServerError, JsonResponse
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, is_valid_path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
@@ -83,6 +85,21 @@ def page_not_found(request, exception=None):
     if is_api_request(request):
         return json_error(404, code="not_found", message=MESSAGE_NOT_FOUND)
     return render(request, "404.html", status=404)
+
+
+@csrf_exempt  # an unknown URL answers 404 to any method, as before the route existed, not a CSRF 403
+def api_not_found(request):
+    """The last route under /api/: a URL that names no operation answers 404 in the error format.
+
+    handler404 does the same, but Django calls it only with DEBUG off; with DEBUG on, an unknown API URL
+    would answer the HTML debug page. Being a route, this one would also hide CommonMiddleware's
+    APPEND_SLASH redirect, so it makes that redirect itself (`/api/v1/regions` → `/api/v1/regions/`).
+    """
+    if settings.APPEND_SLASH and not request.path_info.endswith("/"):
+        match = is_valid_path(f"{request.path_info}/", getattr(request, "urlconf", None))
+        if match and match.url_name != "api-not-found":
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return json_error(404, code="not_found", message=MESSAGE_NOT_FOUND)
 
 
 def server_error(request):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common import views as common_views
@@ -30,6 +30,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Last: any other URL under /api/ answers 404 in the error format, with DEBUG on as well (handler404 is off then).
+    re_path(r"^api/", common_views.api_not_found, name="api-not-found"),
 ]
 
 handler400 = "common.views.bad_request"
