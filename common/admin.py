@@ -1,29 +1,76 @@
+"""Django's admin is a read-only window on the data (STYLE.md "Access control").
+
+Every write goes through a service, which checks the actor and leaves an audit event; a ModelAdmin saves
+the model directly, so it would bypass both. Every admin therefore derives from ReadOnlyAdminMixin
+(ours directly, third-party ones re-registered below), and tests/common/test_admin.py fails for any
+registered admin that lets a superuser add, change or delete — except django-celery-beat's schedules,
+the one thing administrators legitimately edit here (STYLE.md "Celery": admin edits last).
+
+Where each change is made instead: users, roles and employer links on /staff/users/; reference data
+by `load_reference_data` and the reference pages; policy on the policy pages; lock-outs end after
+AXES_COOLOFF_MINUTES (or `manage.py axes_reset_username`); API tokens expire or are revoked by their owner.
+"""
+
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from knox.admin import AuthTokenAdmin as KnoxAuthTokenAdmin
+from knox.models import get_token_model
 
 from .models import Region, RegionalOfficialProfile, User
 
 
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    """Users are deactivated, never deleted (decisions keep their actor): no delete here either.
-    Roles are best changed on /staff/users/, which keeps one role per user."""
+class ReadOnlyAdminMixin:
+    """Nobody adds, changes or deletes through the admin, superusers included; viewing stays as it was.
+    Admin actions go too: an action is a write that no permission above guards."""
+
+    def get_actions(self, request):
+        return {}
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The base of every ModelAdmin of the project's apps."""
+
+
+def register_read_only(model, admin_class: type[admin.ModelAdmin]) -> None:
+    """Replace a third-party app's admin of `model` by a read-only one with the same lists and filters."""
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(f"ReadOnly{admin_class.__name__}", (ReadOnlyAdminMixin, admin_class), {}))
+
+
+@admin.register(User)
+class UserAdmin(ReadOnlyAdminMixin, DjangoUserAdmin):
+    """Users and roles are managed on /staff/users/ (user services: one role per user, audited)."""
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin):
     list_display = ["code", "name_en", "kind", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["code", "name_en", "name_kk", "name_ru"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RegionalOfficialProfile)
-class RegionalOfficialProfileAdmin(admin.ModelAdmin):
+class RegionalOfficialProfileAdmin(ReadOnlyAdmin):
     list_display = ["user"]
-    filter_horizontal = ["regions"]
+
+
+# Roles are groups created by migrations; membership is set by the user services.
+register_read_only(Group, DjangoGroupAdmin)
+register_read_only(get_token_model(), KnoxAuthTokenAdmin)
+register_read_only(AccessAttempt, AccessAttemptAdmin)
+register_read_only(AccessLog, AccessLogAdmin)
+register_read_only(AccessFailureLog, AccessFailureLogAdmin)
