@@ -9,6 +9,7 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self):
-        from . import navigation, signals  # noqa: F401 - connects the login-event receivers
+        from . import navigation, periodic, signals  # noqa: F401 - signals connects the login-event receivers
 
         navigation.register_common_entries()
+        periodic.register_common_periodic_tasks()

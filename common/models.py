@@ -404,3 +404,29 @@ class Occupation(LocalisedNameMixin, models.Model):
     @property
     def title(self) -> str:
         return self._localised()
+
+
+# ---------------------------------------------------------------------------------------------
+# Beat schedules (common.registry.PeriodicTaskSpec, written by `setup_periodic_tasks`)
+# ---------------------------------------------------------------------------------------------
+class PeriodicTaskDeclaration(models.Model):
+    """Which declared spec a django-celery-beat row was last set from: its hash, so `setup_periodic_tasks`
+    applies a changed declaration and otherwise keeps what an administrator edited in the row."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask",
+        on_delete=models.CASCADE,  # an administrator deleted the row: the next setup declares it afresh
+        related_name="declaration",
+        verbose_name=_("periodic task"),
+    )
+    spec_hash = models.CharField(_("spec hash"), max_length=64)
+    applied_at = models.DateTimeField(_("applied at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("periodic task declaration")
+        verbose_name_plural = _("periodic task declarations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -8,14 +8,20 @@ Apps register in their AppConfig.ready():
 - **policy decision sources**: what the app has already decided with a policy parameter's value between two
   dates (approved quota plans, approved amendments). The policy page lists them when a period is added in the
   past (DOMAIN §9): they keep the value they were decided with.
+- **periodic tasks**: the app's beat schedules; `setup_periodic_tasks` writes them as django-celery-beat rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from celery.schedules import crontab
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,63 @@ class PolicyDecision:
 #: no end), that used the parameter (name, key); key is None for a parameter without keys.
 PolicyDecisionSource = Callable[..., list[PolicyDecision]]
 
+
+@dataclass(frozen=True, kw_only=True)
+class PeriodicTaskSpec:
+    """A beat schedule as the code declares it: a crontab read in `timezone`, the task and its kwargs.
+
+    Business periods (a day, a month, a year in Kazakhstan) are declared in Asia/Almaty, so "the 1st at 00:30"
+    is Almaty's 1st whatever zone beat runs in; housekeeping may say UTC. `name` is the row's name and the
+    declaration's identity: renaming a spec declares a new task.
+    """
+
+    name: str
+    task: str  # the Celery task name, e.g. "common.clear_expired_sessions"
+    minute: str
+    hour: str
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+    day_of_week: str = "*"
+    timezone: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+    def __post_init__(self):
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"periodic task {self.name!r}: unknown time zone {self.timezone!r}") from exc
+        # Celery's own parser: a field it cannot read fails here, at start-up, not in beat at run time.
+        crontab(
+            minute=self.minute,
+            hour=self.hour,
+            day_of_month=self.day_of_month,
+            month_of_year=self.month_of_year,
+            day_of_week=self.day_of_week,
+        )
+        json.dumps(dict(self.kwargs))  # tasks take ids and plain values (STYLE "Celery"): JSON or TypeError
+
+    def crontab_fields(self) -> dict[str, str]:
+        return {
+            "minute": self.minute,
+            "hour": self.hour,
+            "day_of_month": self.day_of_month,
+            "month_of_year": self.month_of_year,
+            "day_of_week": self.day_of_week,
+            "timezone": self.timezone,
+        }
+
+    def spec_hash(self) -> str:
+        """A fingerprint of everything declared; `setup_periodic_tasks` updates a row when it changes."""
+        declared = {**asdict(self), "kwargs": dict(self.kwargs)}
+        return hashlib.sha256(json.dumps(declared, sort_keys=True).encode()).hexdigest()
+
+
 _role_links: dict[str, RoleLink] = {}
 _nav_entries: dict[str, NavEntry] = {}
 _demo_seeders: list[Callable[..., None]] = []
 _policy_decision_sources: dict[str, PolicyDecisionSource] = {}
+_periodic_tasks: dict[str, PeriodicTaskSpec] = {}
 
 
 def register_role_link(link: RoleLink) -> None:
@@ -111,3 +170,15 @@ def policy_decisions(*, name: str, key: str | None, date_from: date, date_to: da
         for decision in source(name=name, key=key or None, date_from=date_from, date_to=date_to)
     ]
     return sorted(found, key=lambda decision: (decision.on, str(decision.label)))
+
+
+def register_periodic_task(spec: PeriodicTaskSpec) -> None:
+    """Declare a beat schedule (in the app's AppConfig.ready()); `setup_periodic_tasks` writes it as a row."""
+    existing = _periodic_tasks.get(spec.name)
+    if existing is not None and existing != spec:
+        raise ValueError(f"periodic task {spec.name!r} is already registered")
+    _periodic_tasks[spec.name] = spec
+
+
+def periodic_tasks() -> list[PeriodicTaskSpec]:
+    return list(_periodic_tasks.values())

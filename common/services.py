@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,17 @@ from knox.models import get_token_model
 
 from .audit import record_event
 from .errors import DomainError
-from .models import Country, Occupation, PolicyParameter, PolicyPeriod, Region, RegionalOfficialProfile, Sector, User
-from .periodic import PERIODIC_TASKS
+from .models import (
+    Country,
+    Occupation,
+    PeriodicTaskDeclaration,
+    PolicyParameter,
+    PolicyPeriod,
+    Region,
+    RegionalOfficialProfile,
+    Sector,
+    User,
+)
 from .policy import CODE_POLICY_PERIOD_NOT_AFTER_LATEST, CODE_POLICY_PERIOD_OVERLAP, clean_policy_value
 from .reference_data import (
     DATASETS,
@@ -32,7 +43,7 @@ from .reference_data import (
     check_period_seeds,
     read_dataset,
 )
-from .registry import policy_decisions, role_links
+from .registry import PeriodicTaskSpec, periodic_tasks, policy_decisions, role_links
 from .roles import (
     ADMINISTRATOR,
     MINISTRY_OFFICIAL,
@@ -53,20 +64,87 @@ MESSAGE_CANNOT_DEACTIVATE_SELF = _("You cannot deactivate your own account.")
 MESSAGE_CANNOT_CHANGE_OWN_ROLE = _("You cannot change your own role: ask another administrator.")
 
 
+@dataclass
+class PeriodicTasksReport:
+    """What `periodic_tasks_setup` did, by task name."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # the declaration changed: applied to the row
+    edits_kept: list[str] = field(default_factory=list)  # the row differs from an unchanged declaration
+    undeclared: list[str] = field(default_factory=list)  # rows set up earlier whose declaration is gone
+
+
+def _spec_of_row(row: PeriodicTask, declared: PeriodicTaskSpec) -> PeriodicTaskSpec | None:
+    """The spec the row now says (None when it is no longer a crontab), to tell an administrator's edit."""
+    if row.crontab is None or any(getattr(row, kind) for kind in ("interval", "solar", "clocked")):
+        return None
+    try:
+        return PeriodicTaskSpec(
+            name=declared.name,
+            task=row.task,
+            minute=row.crontab.minute,
+            hour=row.crontab.hour,
+            day_of_month=row.crontab.day_of_month,
+            month_of_year=row.crontab.month_of_year,
+            day_of_week=row.crontab.day_of_week,
+            timezone=str(row.crontab.timezone),
+            kwargs=json.loads(row.kwargs or "{}"),
+            description=row.description,
+        )
+    except (TypeError, ValueError):  # kwargs or a field an administrator made unreadable: an edit all the same
+        return None
+
+
+def _apply_spec(row: PeriodicTask, spec: PeriodicTaskSpec) -> PeriodicTask:
+    """Set the declared fields only: enabled, expiry, queue and the like stay as an administrator left them."""
+    fields = spec.crontab_fields()
+    schedule = CrontabSchedule.objects.filter(**fields).order_by("pk").first() or CrontabSchedule.objects.create(
+        **fields
+    )
+    row.name = spec.name
+    row.task = spec.task
+    row.crontab = schedule
+    row.interval = row.solar = row.clocked = None
+    row.one_off = False
+    row.kwargs = json.dumps(dict(spec.kwargs), sort_keys=True)
+    row.description = spec.description
+    row.full_clean()
+    row.save()
+    return row
+
+
 @transaction.atomic
-def periodic_tasks_setup() -> list[str]:
-    """Create the declared beat schedules that do not exist yet; return the names created."""
-    created_names = []
-    for spec in PERIODIC_TASKS:
-        schedule, _ = CrontabSchedule.objects.get_or_create(
-            minute=spec.minute, hour=spec.hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
-        )
-        _, created = PeriodicTask.objects.get_or_create(
-            name=spec.name, defaults={"task": spec.task, "crontab": schedule, "description": spec.description}
-        )
-        if created:
-            created_names.append(spec.name)
-    return created_names
+def periodic_tasks_setup(*, specs: Iterable[PeriodicTaskSpec] | None = None) -> PeriodicTasksReport:
+    """Write the registered beat schedules (common.registry) as django-celery-beat rows; idempotent.
+
+    A missing row is created. An existing row remembers the hash of the spec it was last set from
+    (PeriodicTaskDeclaration): when the declaration has changed since, it is applied to the row (the code
+    moved on); when it has not, the row is left as an administrator edited it (STYLE.md "Celery": admin
+    edits last). A row from before hashes were stored is adopted as it stands.
+    """
+    specs = periodic_tasks() if specs is None else list(specs)
+    report = PeriodicTasksReport()
+    declarations = {d.name: d for d in PeriodicTaskDeclaration.objects.select_related("periodic_task")}
+    for spec in specs:
+        spec_hash = spec.spec_hash()
+        declaration = declarations.get(spec.name)
+        row = declaration.periodic_task if declaration else PeriodicTask.objects.filter(name=spec.name).first()
+        if row is None:
+            row = _apply_spec(PeriodicTask(), spec)
+            report.created.append(spec.name)
+        elif declaration is not None and declaration.spec_hash != spec_hash:
+            _apply_spec(row, spec)
+            report.updated.append(spec.name)
+        elif _spec_of_row(row, spec) != spec:
+            report.edits_kept.append(spec.name)
+        if declaration is None:
+            PeriodicTaskDeclaration.objects.create(name=spec.name, periodic_task=row, spec_hash=spec_hash)
+        elif declaration.spec_hash != spec_hash:
+            declaration.spec_hash = spec_hash
+            declaration.save(update_fields=["spec_hash", "applied_at"])
+    declared_names = {spec.name for spec in specs}
+    report.undeclared = sorted(name for name in declarations if name not in declared_names)
+    return report
 
 
 # ---------------------------------------------------------------------------------------------
