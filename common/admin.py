@@ -4,7 +4,8 @@ Every write goes through a service, which checks the actor and leaves an audit e
 the model directly, so it would bypass both. Every admin therefore derives from ReadOnlyAdminMixin
 (ours directly, third-party ones re-registered below), and tests/common/test_admin.py fails for any
 registered admin that lets a superuser add, change or delete — except django-celery-beat's schedules,
-the one thing administrators legitimately edit here (STYLE.md "Celery": admin edits last).
+the one thing administrators legitimately edit here (STYLE.md "Celery": admin edits last). Those save and
+delete through common's services, which audit each change (AuditedBeatAdminMixin).
 
 Where each change is made instead: users, roles and employer links on /staff/users/; reference data
 by `load_reference_data` and the reference pages; policy on the policy pages; lock-outs end after
@@ -17,10 +18,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django_celery_beat import admin as beat_admin
+from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 from knox.admin import AuthTokenAdmin as KnoxAuthTokenAdmin
 from knox.models import get_token_model
 
 from .models import Region, RegionalOfficialProfile, User
+from .services import beat_schedule_row_delete, beat_schedule_row_save
 
 
 class ReadOnlyAdminMixin:
@@ -44,11 +48,41 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The base of every ModelAdmin of the project's apps."""
 
 
-def register_read_only(model, admin_class: type[admin.ModelAdmin]) -> None:
-    """Replace a third-party app's admin of `model` by a read-only one with the same lists and filters."""
+class AuditedBeatAdminMixin:
+    """Saves and deletes of django-celery-beat rows go through common's services, which audit them. The bulk
+    actions that update rows without saving them (enable, disable, toggle) are left out: edit the row instead."""
+
+    audited_actions = ("delete_selected", "run_tasks")
+
+    def save_model(self, request, obj, form, change):
+        beat_schedule_row_save(obj=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        beat_schedule_row_delete(obj=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            beat_schedule_row_delete(obj=obj, actor=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        return {name: action for name, action in actions.items() if name in self.audited_actions}
+
+
+def _reregister(model, admin_class: type[admin.ModelAdmin], mixin: type, prefix: str) -> None:
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-    admin.site.register(model, type(f"ReadOnly{admin_class.__name__}", (ReadOnlyAdminMixin, admin_class), {}))
+    admin.site.register(model, type(f"{prefix}{admin_class.__name__}", (mixin, admin_class), {}))
+
+
+def register_read_only(model, admin_class: type[admin.ModelAdmin]) -> None:
+    """Replace a third-party app's admin of `model` by a read-only one with the same lists and filters."""
+    _reregister(model, admin_class, ReadOnlyAdminMixin, "ReadOnly")
+
+
+def register_audited_beat(model, admin_class: type[admin.ModelAdmin]) -> None:
+    """Replace django-celery-beat's admin of `model` by one that saves and deletes through audited services."""
+    _reregister(model, admin_class, AuditedBeatAdminMixin, "Audited")
 
 
 @admin.register(User)
@@ -74,3 +108,9 @@ register_read_only(get_token_model(), KnoxAuthTokenAdmin)
 register_read_only(AccessAttempt, AccessAttemptAdmin)
 register_read_only(AccessLog, AccessLogAdmin)
 register_read_only(AccessFailureLog, AccessFailureLogAdmin)
+
+register_audited_beat(PeriodicTask, beat_admin.PeriodicTaskAdmin)
+register_audited_beat(CrontabSchedule, beat_admin.CrontabScheduleAdmin)
+register_audited_beat(IntervalSchedule, beat_admin.IntervalScheduleAdmin)
+register_audited_beat(ClockedSchedule, beat_admin.ClockedScheduleAdmin)
+register_audited_beat(SolarSchedule, beat_admin.SolarScheduleAdmin)

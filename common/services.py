@@ -64,6 +64,11 @@ MESSAGE_CANNOT_DEACTIVATE_SELF = _("You cannot deactivate your own account.")
 MESSAGE_CANNOT_CHANGE_OWN_ROLE = _("You cannot change your own role: ask another administrator.")
 
 
+AUDIT_BEAT_ROW_DECLARED = "beat_schedule.declared"  # setup_periodic_tasks wrote a declaration (actor: the system)
+AUDIT_BEAT_ROW_SAVED = "beat_schedule.saved"  # an administrator's edit in the admin
+AUDIT_BEAT_ROW_DELETED = "beat_schedule.deleted"
+
+
 @dataclass
 class PeriodicTasksReport:
     """What `periodic_tasks_setup` did, by task name."""
@@ -113,6 +118,10 @@ def _apply_spec(row: PeriodicTask, spec: PeriodicTaskSpec) -> PeriodicTask:
     return row
 
 
+def _declared_state(spec: PeriodicTaskSpec) -> dict[str, Any]:
+    return {"task": spec.task, **spec.crontab_fields(), "kwargs": dict(spec.kwargs), "spec_hash": spec.spec_hash()}
+
+
 @transaction.atomic
 def periodic_tasks_setup(*, specs: Iterable[PeriodicTaskSpec] | None = None) -> PeriodicTasksReport:
     """Write the registered beat schedules (common.registry) as django-celery-beat rows; idempotent.
@@ -132,9 +141,14 @@ def periodic_tasks_setup(*, specs: Iterable[PeriodicTaskSpec] | None = None) -> 
         if row is None:
             row = _apply_spec(PeriodicTask(), spec)
             report.created.append(spec.name)
+            record_event(actor=None, action=AUDIT_BEAT_ROW_DECLARED, obj=row, after=_declared_state(spec))
         elif declaration is not None and declaration.spec_hash != spec_hash:
+            stood = _spec_of_row(row, spec)  # what the row said, an administrator's edit included
+            before = {**(_declared_state(stood) if stood else {}), "spec_hash": declaration.spec_hash}
             _apply_spec(row, spec)
             report.updated.append(spec.name)
+            after = _declared_state(spec)
+            record_event(actor=None, action=AUDIT_BEAT_ROW_DECLARED, obj=row, before=before, after=after)
         elif _spec_of_row(row, spec) != spec:
             report.edits_kept.append(spec.name)
         if declaration is None:
@@ -145,6 +159,50 @@ def periodic_tasks_setup(*, specs: Iterable[PeriodicTaskSpec] | None = None) -> 
     declared_names = {spec.name for spec in specs}
     report.undeclared = sorted(name for name in declarations if name not in declared_names)
     return report
+
+
+# What beat itself rewrites on every run: not an administrator's change.
+BEAT_VOLATILE_FIELDS = {"last_run_at", "total_run_count", "date_changed"}
+
+
+def _beat_row_state(obj) -> dict[str, Any]:
+    state = {}
+    for model_field in obj._meta.concrete_fields:
+        if model_field.attname in BEAT_VOLATILE_FIELDS:
+            continue
+        value = model_field.value_from_object(obj)
+        plain = value is None or isinstance(value, str | int | float | bool | date)
+        state[model_field.attname] = value if plain else str(value)  # a ZoneInfo, a Decimal: their text
+    return state
+
+
+@transaction.atomic
+def beat_schedule_row_save(*, obj, actor) -> None:
+    """Save an administrator's edit of a django-celery-beat row (a periodic task or a schedule) and audit it.
+
+    The Django admin's one editable corner (common/admin.py); the event holds the fields that changed.
+    """
+    stored = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+    before = _beat_row_state(stored) if stored is not None else {}
+    obj.full_clean()
+    obj.save()
+    after = _beat_row_state(obj)
+    changed = sorted(name for name in after if before.get(name) != after[name] or name not in before)
+    if changed:
+        record_event(
+            actor=actor,
+            action=AUDIT_BEAT_ROW_SAVED,
+            obj=obj,
+            before={name: before[name] for name in changed if name in before},
+            after={name: after[name] for name in changed},
+        )
+
+
+@transaction.atomic
+def beat_schedule_row_delete(*, obj, actor) -> None:
+    """Delete a django-celery-beat row from the admin and audit it (a schedule takes its periodic tasks along)."""
+    record_event(actor=actor, action=AUDIT_BEAT_ROW_DELETED, obj=obj, before=_beat_row_state(obj))
+    obj.delete()
 
 
 # ---------------------------------------------------------------------------------------------

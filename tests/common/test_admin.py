@@ -11,12 +11,14 @@ from django.contrib import admin
 from django.contrib.admin.sites import AdminSite
 from django.test import RequestFactory
 from django.urls import reverse
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from common.admin import ReadOnlyAdminMixin
-from common.models import Region
+from common.admin import AuditedBeatAdminMixin, ReadOnlyAdminMixin
+from common.models import AuditEvent, Region
+from common.services import AUDIT_BEAT_ROW_DELETED, AUDIT_BEAT_ROW_SAVED
 from tests.common.factories import RegionFactory
 
-# The admins administrators may write through, and why.
+# The admins administrators may write through (their saves and deletes are audited), and why.
 EDITABLE = {
     # STYLE.md "Celery": schedules are rows an administrator may edit, and setup_periodic_tasks keeps the edit.
     "django_celery_beat.PeriodicTask",
@@ -107,6 +109,36 @@ def test_periodic_tasks_stay_editable_in_the_admin(admin_client, superuser_reque
 
 
 @pytest.mark.django_db
+def test_a_beat_schedule_edited_in_the_admin_is_audited(admin_client, admin_user, superuser_request):
+    inline = {"periodictask_set-TOTAL_FORMS": "0", "periodictask_set-INITIAL_FORMS": "0"}
+    fields = {"minute": "30", "hour": "0", "day_of_month": "1", "month_of_year": "*", "day_of_week": "*"}
+    response = admin_client.post(
+        reverse("admin:django_celery_beat_crontabschedule_add"), {**fields, "timezone": "Asia/Almaty", **inline}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    schedule = CrontabSchedule.objects.get(minute="30", hour="0", day_of_month="1")
+    created = AuditEvent.objects.for_object(schedule).get(action=AUDIT_BEAT_ROW_SAVED)
+    assert created.actor_id == admin_user.pk
+    assert created.after["timezone"] == "Asia/Almaty"
+
+    task = PeriodicTask.objects.create(name="Probe", task="common.clear_expired_sessions", crontab=schedule)
+    model_admin = registered()["django_celery_beat.PeriodicTask"]
+    task.enabled = False
+    model_admin.save_model(superuser_request, task, form=None, change=True)
+    changed = AuditEvent.objects.for_object(task).get(action=AUDIT_BEAT_ROW_SAVED)
+    assert (changed.before, changed.after) == ({"enabled": True}, {"enabled": False})
+    # Bulk enable/disable/toggle update rows without saving them, so without an event: not offered.
+    assert set(model_admin.get_actions(superuser_request)) == {"delete_selected", "run_tasks"}
+    task_pk = task.pk
+    model_admin.delete_queryset(superuser_request, PeriodicTask.objects.filter(pk=task_pk))
+    deleted = AuditEvent.objects.get(
+        action=AUDIT_BEAT_ROW_DELETED, object_type="django_celery_beat.periodictask", object_id=str(task_pk)
+    )
+    assert deleted.before["name"] == "Probe"
+    assert not PeriodicTask.objects.filter(pk=task_pk).exists()
+
+
+@pytest.mark.django_db
 def test_every_registered_admin_is_covered(superuser_request):
     """Meta-test: the registry, not a list in this file, decides what is tested; EDITABLE names no stale model."""
     labels = set(registered())
@@ -115,6 +147,8 @@ def test_every_registered_admin_is_covered(superuser_request):
     assert writable_admins(admin.site, superuser_request) == []
     # Ours derive from the shared base; third-party ones are re-registered read-only in common/admin.py.
     assert [label for label in READ_ONLY if not isinstance(registered()[label], ReadOnlyAdminMixin)] == []
+    # The editable ones save through audited services.
+    assert [label for label in EDITABLE if not isinstance(registered()[label], AuditedBeatAdminMixin)] == []
 
 
 @pytest.mark.django_db

@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from common import registry
-from common.models import PeriodicTaskDeclaration
+from common.models import AuditEvent, PeriodicTaskDeclaration
 from common.periodic import CLEAR_EXPIRED_SESSIONS, PURGE_EXPIRED_API_TOKENS
 from common.registry import PeriodicTaskSpec, periodic_tasks, register_periodic_task
-from common.services import periodic_tasks_setup
+from common.services import AUDIT_BEAT_ROW_DECLARED, periodic_tasks_setup
 
 # The 1st of each month at 00:30 in Almaty: a business period, declared in Almaty's zone.
 MONTHLY = PeriodicTaskSpec(
@@ -136,6 +136,8 @@ def test_setup_creates_every_registered_row_with_its_full_crontab():
     assert crontab_of(row("Purge expired API tokens")) == ("10", "21", "*", "*", "*", "UTC")
     assert sessions.declaration.spec_hash == CLEAR_EXPIRED_SESSIONS.spec_hash()
     assert sessions.enabled
+    event = AuditEvent.objects.for_object(sessions).get(action=AUDIT_BEAT_ROW_DECLARED)
+    assert (event.actor_id, event.after["hour"], event.after["timezone"]) == (None, "21", "UTC")
 
 
 @pytest.mark.django_db
@@ -160,6 +162,7 @@ def test_setup_run_again_changes_nothing():
     assert "Periodic tasks updated: 0" in out
     assert list(PeriodicTask.objects.order_by("pk").values()) == before
     assert CrontabSchedule.objects.count() == schedules
+    assert AuditEvent.objects.filter(action=AUDIT_BEAT_ROW_DECLARED).count() == 2  # the two creations only
     assert PeriodicTaskDeclaration.objects.count() == 2
 
 
@@ -197,6 +200,13 @@ def test_a_changed_declaration_is_applied_and_its_hash_stored(declared):
     assert crontab_of(task) == ("15", "2", "*", "*", "1-5", "Asia/Almaty")
     assert task.enabled is False
     assert task.declaration.spec_hash == moved.spec_hash()
+    event = AuditEvent.objects.for_object(task).filter(action=AUDIT_BEAT_ROW_DECLARED).latest("sequence")
+    assert (event.before["hour"], event.before["minute"]) == ("3", "45")  # the edit it replaced
+    assert (event.after["hour"], event.after["timezone"], event.after["spec_hash"]) == (
+        "2",
+        "Asia/Almaty",
+        moved.spec_hash(),
+    )
     assert PeriodicTask.objects.filter(name="Clear expired sessions").count() == 1
     # Once applied, the new declaration is "unchanged": a later edit of it is kept again.
     task.crontab = CrontabSchedule.objects.create(minute="5", hour="4", timezone="Asia/Almaty")
