@@ -53,7 +53,7 @@ def _status_badge(period):
 
 
 def _source_part(part: str):
-    """"https://… (a note)" -> a link to the URL, then the note; anything else stays text."""
+    """ "https://… (a note)" -> a link to the URL, then the note; anything else stays text."""
     if not part.startswith(("https://", "http://")):
         return part
     url, _space, note = part.partition(" ")

@@ -259,9 +259,7 @@ def quota_reserve(
     _open_year(year)
     # Read after the locks (DOMAIN §5 "Integrity"): a cause's places are reserved once, never twice.
     if _holds_any(cause):
-        raise QuotaConflict(
-            MESSAGE_CAUSE_HOLDS_PLACES.format(cause=_cause_name(cause)), code=CODE_CAUSE_HOLDS_PLACES
-        )
+        raise QuotaConflict(MESSAGE_CAUSE_HOLDS_PLACES.format(cause=_cause_name(cause)), code=CODE_CAUSE_HOLDS_PLACES)
     short = [locked[cell_id] for cell_id, n in needed.items() if locked[cell_id].available < n]
     if short:
         raise QuotaConflict(
