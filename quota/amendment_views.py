@@ -14,10 +14,13 @@ from common.errors import DomainError
 from common.models import Region
 from common.pages import role_required
 from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
+from common.workflow import awaits_other_official
 
 from . import workflow
 from .amendment_forms import AmendmentChangeForm, AmendmentChangeFormSet, AmendmentForm, add_service_errors
 from .amendments import (
+    CODE_CHECKS_FAILED,
+    CODE_STALE,
     MESSAGE_STALE,
     amendment_approve,
     amendment_confirm_override,
@@ -27,6 +30,7 @@ from .amendments import (
     amendment_propose,
     amendment_refusal,
     amendment_return,
+    amendment_step_refusals,
     amendment_update,
     plan_ceiling,
     plan_version,
@@ -172,10 +176,11 @@ def _totals(before: dict, after: dict) -> list[dict]:
     ]
 
 
-def _outcome(amendment: QuotaAmendment) -> dict:
-    """What the amendment does: computed live from the ledger for a draft, as stored when proposed for the others."""
+def _outcome(amendment: QuotaAmendment, live=None) -> dict:
+    """What the amendment does: computed live from the ledger for a draft (`live`: amendment_outcome's, if already
+    computed), as stored when proposed for the others."""
     if amendment.is_draft:
-        outcome = amendment_outcome(amendment)
+        outcome = live or amendment_outcome(amendment)
         return {
             "live": True,
             "cells": _cell_rows(((c.cell, c.before, c.after) for c in outcome.cells), check_held=True),
@@ -337,15 +342,21 @@ def amendment_edit_page(request, pk):
 def _detail_context(request, amendment, **overrides) -> dict:
     plan = amendment.plan
     role = user_role(request.user)
-    me = request.user.pk
-    steps = set(workflow.available(status=amendment.status, role=role, transitions=workflow.AMENDMENT_TRANSITIONS))
     changes = amendment.changes.select_related("region", "from_region", "to_region").order_by("position")
-    outcome = _outcome(amendment)
+    live = amendment_outcome(amendment) if amendment.is_draft else None
+    outcome = _outcome(amendment, live)
     share = outcome["share"]
     flagged = share is not None and not share["passes"]
     current = plan_version(plan)
     # Editing, proposing and approving need an approved plan whose year is open (the services check it again).
     refusal = None if amendment.is_approved else _refusal_to_amend(plan)
+    # What this user may do now is the services' answer (quota.amendments.amendment_step_refusals), never re-derived.
+    refusals = amendment_step_refusals(amendment, request.user, outcome=live)
+    stale = (
+        MESSAGE_STALE % {"current": current, "based_on": amendment.based_on_version}
+        if amendment.status == QuotaAmendment.Status.PROPOSED and amendment.based_on_version != current
+        else None
+    )
     context = {
         "title": _("Amendment %(number)s to the quota plan %(year)s") % {"number": amendment.number, "year": plan.year},
         "amendment": amendment,
@@ -354,27 +365,26 @@ def _detail_context(request, amendment, **overrides) -> dict:
         "outcome": outcome,
         "flagged": flagged,
         "current_version": current,
-        "stale": (
-            MESSAGE_STALE % {"current": current, "based_on": amendment.based_on_version}
-            if amendment.status == QuotaAmendment.Status.PROPOSED and amendment.based_on_version != current
-            else None
-        ),
+        "stale": stale,
         "refusal": refusal,
         "quota_reader": role in QUOTA_DATA_READERS,
         "action_error": None,
-        # The controls this user may use now (four eyes is shown, and checked again on the request).
-        "can_edit": "change" in steps and not refusal,
-        "can_override": "override" in steps and flagged and amendment.overridden_at is None,
-        "can_confirm_override": "confirm_override" in steps
-        and amendment.override_pending
-        and amendment.overridden_by_id != me,
-        "awaits_other_confirmation": "confirm_override" in steps
-        and amendment.override_pending
-        and amendment.overridden_by_id == me,
-        "can_propose": "propose" in steps and not outcome["problems"] and not refusal,
-        "can_approve": "approve" in steps and amendment.proposed_by_id != me and not refusal,
-        "awaits_other_approval": "approve" in steps and amendment.proposed_by_id == me,
-        "can_return": "return" in steps,
+        "step_refusals": refusals,
+        # Why a step this official would take next is refused (shown beside the controls; the stale version, the
+        # failed checks and an unamendable plan have their own places on the page).
+        "step_hints": []
+        if refusal
+        else workflow.AMENDMENT_WORKFLOW.step_hints(
+            refusals, ("propose", "approve"), shown_elsewhere={CODE_STALE, CODE_CHECKS_FAILED}
+        ),
+        "can_edit": refusals["change"] is None,
+        "can_override": refusals["override"] is None,
+        "can_confirm_override": refusals["confirm_override"] is None,
+        "awaits_other_confirmation": amendment.override_pending and awaits_other_official(refusals["confirm_override"]),
+        "can_propose": refusals["propose"] is None,
+        "can_approve": refusals["approve"] is None,
+        "awaits_other_approval": awaits_other_official(refusals["approve"]),
+        "can_return": refusals["return"] is None,
     }
     if context["can_override"]:
         context["override_form"] = ReasonForm(auto_id="id_override_%s")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -33,7 +33,22 @@ from common.db import retry_on_transient
 from common.errors import DomainError
 from common.models import Region
 from common.policy import P, PolicyNotDefined, period_reference, policy_period, policy_value, typed_value
-from common.roles import MINISTRY_OFFICIAL, user_role
+from common.roles import MINISTRY_OFFICIAL
+from common.workflow import (
+    NO_OVERRIDE,
+    NOT_FLAGGED,
+    NOT_GIVEN,
+    OVERRIDE_CONFIRMED,
+    OVERRIDE_EXISTS,
+    Refusal,
+    lock_for_step,
+    override_clear,
+    override_confirm,
+    override_record,
+    override_refusal,
+    refused,
+    require_role,
+)
 
 from . import workflow
 from .calculation import (
@@ -75,16 +90,16 @@ MAX_CHANGES = 100
 
 CODE_PLAN_NOT_APPROVED = "plan_not_approved"
 CODE_YEAR_CLOSED = "quota_year_closed"
-CODE_AMENDMENT_APPROVED = "amendment_approved"
+CODE_AMENDMENT_APPROVED = workflow.REFUSED_AMENDMENT_APPROVED
 CODE_INVALID_TRANSITION = workflow.REFUSED_STATUS
 CODE_SAME_OFFICIAL = workflow.REFUSED_SAME_OFFICIAL
 CODE_CHECKS_FAILED = "amendment_checks_failed"
 CODE_STALE = "amendment_stale"
 CODE_NOT_YET_EFFECTIVE = "amendment_not_yet_effective"
-CODE_NOT_FLAGGED = "not_flagged"
-CODE_OVERRIDE_EXISTS = "override_exists"
-CODE_NO_OVERRIDE = "no_override"
-CODE_OVERRIDE_CONFIRMED = "override_already_confirmed"
+CODE_NOT_FLAGGED = NOT_FLAGGED
+CODE_OVERRIDE_EXISTS = OVERRIDE_EXISTS
+CODE_NO_OVERRIDE = NO_OVERRIDE
+CODE_OVERRIDE_CONFIRMED = OVERRIDE_CONFIRMED
 
 # The checks an outcome reports (`AmendmentOutcome.problems`), by code.
 CHECK_CHANGES_APPLY = "changes_apply"
@@ -180,8 +195,8 @@ STEP_NAMES = {
 
 
 def _require_ministry(actor) -> None:
-    if user_role(actor) != MINISTRY_OFFICIAL:
-        raise PermissionDenied(MESSAGE_MINISTRY_ONLY)
+    """403 unless a ministry official writes: unlike a plan's inputs, an amendment is never written by the system."""
+    require_role(actor, {MINISTRY_OFFICIAL}, message=MESSAGE_MINISTRY_ONLY)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -467,21 +482,27 @@ def _check_ceiling(outcome: AmendmentOutcome, plan: QuotaPlan, day: date) -> Non
 # ---------------------------------------------------------------------------------------------------------------------
 # Writing: create and change a draft
 # ---------------------------------------------------------------------------------------------------------------------
-def amendment_refusal(plan: QuotaPlan) -> DomainError | None:
-    """Why the plan cannot be amended now — not approved, or its year closed — or None (pages show it instead of
-    their controls; every write checks it again)."""
+def _plan_refusal(plan: QuotaPlan) -> Refusal | None:
+    """Why the plan cannot be amended now — not approved, or its year closed — or None."""
     quota_year = QuotaYear.objects.filter(year=plan.year, plan=plan).first()
     if plan.status != QuotaPlan.Status.APPROVED or quota_year is None:
-        return DomainError(MESSAGE_PLAN_NOT_APPROVED % {"year": plan.year}, code=CODE_PLAN_NOT_APPROVED)
+        return refused(CODE_PLAN_NOT_APPROVED, MESSAGE_PLAN_NOT_APPROVED % {"year": plan.year})
     if not quota_year.is_open:
-        return DomainError(MESSAGE_YEAR_CLOSED % {"year": plan.year}, code=CODE_YEAR_CLOSED)
+        return refused(CODE_YEAR_CLOSED, MESSAGE_YEAR_CLOSED % {"year": plan.year})
     return None
 
 
+def amendment_refusal(plan: QuotaPlan) -> DomainError | None:
+    """Why the plan cannot be amended now — not approved, or its year closed — or None (pages show it instead of
+    their controls; every write checks it again)."""
+    refusal = _plan_refusal(plan)
+    return None if refusal is None else refusal.exception()
+
+
 def _approved_plan(plan: QuotaPlan) -> QuotaYear:
-    refused = amendment_refusal(plan)
-    if refused is not None:
-        raise refused
+    refusal = _plan_refusal(plan)
+    if refusal is not None:
+        raise refusal.exception()
     return QuotaYear.objects.get(year=plan.year, plan=plan)
 
 
@@ -647,39 +668,118 @@ def amendment_create(*, plan: QuotaPlan, effective_date, reason: str, changes, a
     return amendment
 
 
-def _lock_for(amendment: QuotaAmendment, step: str, actor) -> QuotaAmendment:
-    """The amendment's row, locked, once quota.workflow allows `step` by `actor` (four eyes included)."""
-    amendment = QuotaAmendment.objects.select_for_update().select_related("plan").get(pk=amendment.pk)
-    transition = workflow.transition(step, transitions=workflow.AMENDMENT_TRANSITIONS)
-    earlier = getattr(amendment, f"{transition.other_than}_id") if transition.other_than else None
-    code = workflow.refusal(
-        step,
-        status=amendment.status,
-        role=user_role(actor),
-        actor_id=getattr(actor, "pk", None),
-        earlier_actor_id=earlier,
-        transitions=workflow.AMENDMENT_TRANSITIONS,
-    )
-    if code == workflow.REFUSED_ROLE:
-        raise PermissionDenied(MESSAGE_MINISTRY_ONLY)
-    if code == workflow.REFUSED_APPROVED:
-        raise DomainError(MESSAGE_AMENDMENT_APPROVED % {"number": amendment.number}, code=CODE_AMENDMENT_APPROVED)
-    if code == workflow.REFUSED_SAME_OFFICIAL:
-        message = MESSAGE_SAME_OFFICIAL_APPROVE if step == "approve" else MESSAGE_SAME_OFFICIAL_OVERRIDE
-        raise DomainError(message, code=CODE_SAME_OFFICIAL)
-    if code:
-        raise DomainError(
+def _describe_amendment_refusal(amendment: QuotaAmendment):
+    """The amendment's words for a refusal of the transition table (common.workflow codes)."""
+
+    def describe(code: str, step: str) -> Refusal:
+        if code == workflow.REFUSED_ROLE:
+            return refused(code, MESSAGE_MINISTRY_ONLY)
+        if code == workflow.REFUSED_AMENDMENT_APPROVED:
+            return refused(CODE_AMENDMENT_APPROVED, MESSAGE_AMENDMENT_APPROVED % {"number": amendment.number})
+        if code == workflow.REFUSED_SAME_OFFICIAL:
+            return refused(
+                CODE_SAME_OFFICIAL,
+                MESSAGE_SAME_OFFICIAL_APPROVE if step == "approve" else MESSAGE_SAME_OFFICIAL_OVERRIDE,
+            )
+        return refused(
+            CODE_INVALID_TRANSITION,
             MESSAGE_INVALID_TRANSITION
             % {"number": amendment.number, "status": amendment.get_status_display(), "step": STEP_NAMES[step]},
-            code=CODE_INVALID_TRANSITION,
         )
-    return amendment
+
+    return describe
 
 
-def _clear_override(amendment: QuotaAmendment) -> None:
-    amendment.override_reason = ""
-    amendment.overridden_at = amendment.overridden_by = None
-    amendment.override_confirmed_at = amendment.override_confirmed_by = None
+_AMENDMENT_OVERRIDE_MESSAGES = {
+    CODE_NOT_FLAGGED: MESSAGE_NOT_FLAGGED,
+    CODE_OVERRIDE_EXISTS: MESSAGE_OVERRIDE_EXISTS,
+    CODE_NO_OVERRIDE: MESSAGE_NO_OVERRIDE,
+    CODE_OVERRIDE_CONFIRMED: MESSAGE_OVERRIDE_CONFIRMED,
+}
+
+
+def _checks_failed(outcome: AmendmentOutcome) -> Refusal:
+    return refused(
+        CODE_CHECKS_FAILED,
+        MESSAGE_CHECKS_FAILED % {"problems": " ".join(p["message"] for p in outcome.problems)},
+        field=outcome.problems[0]["field"],
+    )
+
+
+def _amendment_rule_refusal(
+    amendment: QuotaAmendment, step: str, *, outcome: AmendmentOutcome | None, on: date | None
+) -> Refusal | None:
+    """The amendment's own rules for `step`, once the transition table and the written reason allow it."""
+    if step == "override":
+        outcome = outcome or amendment_outcome(amendment)
+        flagged = outcome.share is not None and not outcome.share.passes
+        return override_refusal(amendment, step, flagged=flagged, messages=_AMENDMENT_OVERRIDE_MESSAGES)
+    if step == "confirm_override":
+        return override_refusal(amendment, step, flagged=True, messages=_AMENDMENT_OVERRIDE_MESSAGES)
+    if step == "propose":
+        outcome = outcome or amendment_outcome(amendment)
+        return _checks_failed(outcome) if outcome.problems else None
+    if step == "approve":
+        # The ledger changes when the amendment is in force, never before: reservations until then use the old numbers.
+        if amendment.effective_date > (on or quota_today()):
+            return refused(
+                CODE_NOT_YET_EFFECTIVE,
+                MESSAGE_NOT_YET_EFFECTIVE % {"number": amendment.number, "date": amendment.effective_date.isoformat()},
+            )
+        current = plan_version(amendment.plan)
+        if amendment.based_on_version != current:
+            return refused(CODE_STALE, MESSAGE_STALE % {"current": current, "based_on": amendment.based_on_version})
+    return None
+
+
+def amendment_step_refusal(
+    amendment: QuotaAmendment,
+    step: str,
+    user,
+    *,
+    reason=NOT_GIVEN,
+    outcome: AmendmentOutcome | None = None,
+    on: date | None = None,
+) -> Refusal | None:
+    """Why `user` may not make `step` on `amendment` now — the transition table (role, status, four eyes), an
+    approved plan whose year is open (every step but return), the written reason when the service passes one
+    (400 on `reason`), then the amendment's own rules: override needs a breaking rule and none recorded; propose
+    needs every check of its outcome to pass; approve needs the effective date reached (`on`: today in Kazakhstan)
+    and the plan still at the version it was proposed on — or None. `outcome`: the live outcome, if already
+    computed."""
+    generic = workflow.AMENDMENT_WORKFLOW.refusal_for(
+        step, amendment, user, describe=_describe_amendment_refusal(amendment)
+    )
+    if generic is not None:
+        return generic
+    if step != "return":
+        plan_refusal = _plan_refusal(amendment.plan)
+        if plan_refusal is not None:
+            return plan_refusal
+    if reason is not NOT_GIVEN and workflow.AMENDMENT_WORKFLOW[step].reason_required:
+        reason_given(reason)
+    return _amendment_rule_refusal(amendment, step, outcome=outcome, on=on)
+
+
+def amendment_step_refusals(
+    amendment: QuotaAmendment, user, *, outcome: AmendmentOutcome | None = None
+) -> dict[str, Refusal | None]:
+    """For each step of the amendment workflow, why `user` may not make it now, or None: what pages show and the
+    API may expose (`allowed_steps`); each service raises the same refusal under its row lock."""
+    return {
+        step: amendment_step_refusal(amendment, step, user, outcome=outcome)
+        for step in workflow.AMENDMENT_WORKFLOW.steps
+    }
+
+
+def _lock_for(amendment: QuotaAmendment, step: str, actor, **facts) -> QuotaAmendment:
+    """The amendment's row, locked, once `amendment_step_refusal` allows `step` by `actor` (four eyes, the plan and
+    the amendment's rules included); refused otherwise."""
+    return lock_for_step(
+        QuotaAmendment.objects.select_related("plan"),
+        amendment.pk,
+        lambda locked: amendment_step_refusal(locked, step, actor, **facts),
+    )
 
 
 @transaction.atomic
@@ -690,8 +790,7 @@ def amendment_update(*, amendment: QuotaAmendment, actor, **changes_to_make) -> 
     unknown = set(changes_to_make) - {"effective_date", "reason", "changes"}
     if unknown:
         raise TypeError(f"amendment_update() cannot change {', '.join(sorted(unknown))}")
-    amendment = _lock_for(amendment, "change", actor)
-    _approved_plan(amendment.plan)
+    amendment = _lock_for(amendment, "change", actor)  # a draft of an approved plan whose year is open
     if not changes_to_make:
         return amendment  # nothing asked, nothing changed: no event, and the override stays
     before = _record(amendment)
@@ -703,7 +802,7 @@ def amendment_update(*, amendment: QuotaAmendment, actor, **changes_to_make) -> 
         rows = _build_changes(amendment, changes_to_make["changes"])
         amendment.changes.all().delete()
         AmendmentChange.objects.bulk_create(rows)
-    _clear_override(amendment)
+    override_clear(amendment)
     amendment.save()
     record_event(actor=actor, action="quota_amendment.changed", obj=amendment, before=before, after=_record(amendment))
     return amendment
@@ -715,15 +814,10 @@ def amendment_update(*, amendment: QuotaAmendment, actor, **changes_to_make) -> 
 @transaction.atomic
 def amendment_override(*, amendment: QuotaAmendment, reason: str, actor) -> QuotaAmendment:
     _require_ministry(actor)
-    amendment = _lock_for(amendment, "override", actor)
-    _approved_plan(amendment.plan)
+    amendment = _lock_for(amendment, "override", actor, reason=reason)  # the rule breaks, no override yet
     reason = reason_given(reason)
     outcome = amendment_outcome(amendment)
-    if outcome.share is None or outcome.share.passes:
-        raise DomainError(MESSAGE_NOT_FLAGGED, code=CODE_NOT_FLAGGED)
-    if amendment.overridden_at is not None:
-        raise DomainError(MESSAGE_OVERRIDE_EXISTS, code=CODE_OVERRIDE_EXISTS)
-    amendment.override_reason, amendment.overridden_at, amendment.overridden_by = reason, timezone.now(), actor
+    override_record(amendment, reason=reason, actor=actor)
     amendment.save()
     record_event(
         actor=actor,
@@ -738,13 +832,8 @@ def amendment_override(*, amendment: QuotaAmendment, reason: str, actor) -> Quot
 @transaction.atomic
 def amendment_confirm_override(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
     _require_ministry(actor)
-    amendment = _lock_for(amendment, "confirm_override", actor)
-    _approved_plan(amendment.plan)
-    if amendment.overridden_at is None:
-        raise DomainError(MESSAGE_NO_OVERRIDE, code=CODE_NO_OVERRIDE)
-    if amendment.override_confirmed_at is not None:
-        raise DomainError(MESSAGE_OVERRIDE_CONFIRMED, code=CODE_OVERRIDE_CONFIRMED)
-    amendment.override_confirmed_at, amendment.override_confirmed_by = timezone.now(), actor
+    amendment = _lock_for(amendment, "confirm_override", actor)  # another official's override, unconfirmed
+    override_confirm(amendment, actor=actor)
     amendment.save()
     record_event(
         actor=actor,
@@ -764,15 +853,8 @@ def amendment_propose(*, amendment: QuotaAmendment, actor) -> QuotaAmendment:
     """Propose a draft whose checks all pass: its outcome — cells before and after, totals, ceiling, rule results,
     the plan version it is based on — is stored, and approval applies exactly that. 409 naming the failed checks."""
     _require_ministry(actor)
-    amendment = _lock_for(amendment, "propose", actor)
-    _approved_plan(amendment.plan)
+    amendment = _lock_for(amendment, "propose", actor)  # every check of its outcome passes
     outcome = amendment_outcome(amendment)
-    if outcome.problems:
-        raise DomainError(
-            MESSAGE_CHECKS_FAILED % {"problems": " ".join(p["message"] for p in outcome.problems)},
-            code=CODE_CHECKS_FAILED,
-            field=outcome.problems[0]["field"],
-        )
     AmendmentCell.objects.filter(amendment=amendment).delete()
     AmendmentCell.objects.bulk_create(
         AmendmentCell(amendment=amendment, cell=c.cell, allocated_before=c.before, allocated_after=c.after)
@@ -809,17 +891,10 @@ def amendment_approve(*, amendment: QuotaAmendment, actor, on: date | None = Non
     chain head."""
     _require_ministry(actor)
     plan = QuotaPlan.objects.select_for_update().get(pk=amendment.plan_id)  # one amendment of a plan at a time
-    amendment = _lock_for(amendment, "approve", actor)
-    quota_year = _approved_plan(plan)
-    # The ledger changes when the amendment is in force, never before: reservations until then use the old numbers.
-    if amendment.effective_date > (on or quota_today()):
-        raise DomainError(
-            MESSAGE_NOT_YET_EFFECTIVE % {"number": amendment.number, "date": amendment.effective_date.isoformat()},
-            code=CODE_NOT_YET_EFFECTIVE,
-        )
+    # Four eyes, an open year, the effective date reached and the plan still at the version it was proposed on.
+    amendment = _lock_for(amendment, "approve", actor, on=on)
+    quota_year = QuotaYear.objects.get(year=plan.year, plan=plan)
     current = plan_version(plan)
-    if amendment.based_on_version != current:
-        raise DomainError(MESSAGE_STALE % {"current": current, "based_on": amendment.based_on_version}, code=CODE_STALE)
     reallocations = [
         Reallocation(row.cell_id, row.allocated_before, row.allocated_after) for row in amendment.cells.all()
     ]
@@ -850,7 +925,7 @@ def amendment_return(*, amendment: QuotaAmendment, reason: str, actor) -> QuotaA
     """Return a proposed amendment to draft with a reason: its stored outcome is cleared (it is recomputed live),
     its changes stay for editing."""
     _require_ministry(actor)
-    amendment = _lock_for(amendment, "return", actor)
+    amendment = _lock_for(amendment, "return", actor, reason=reason)
     reason = reason_given(reason)
     before = _record(amendment)
     AmendmentCell.objects.filter(amendment=amendment).delete()

@@ -13,16 +13,27 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import workflow as common_workflow
 from common.audit import record_event
 from common.errors import DomainError
 from common.models import Region
 from common.policy import P, policy_reference, policy_value
-from common.roles import MINISTRY_OFFICIAL, user_role
+from common.roles import MINISTRY_OFFICIAL
+from common.workflow import (
+    NOT_GIVEN,
+    Refusal,
+    lock_for_step,
+    override_confirm,
+    override_record,
+    override_refusal,
+    refused,
+    require_role,
+)
 
 from . import workflow
 from .calculation import (
@@ -68,8 +79,8 @@ MESSAGE_UNKNOWN_STATUS = _("Choose official or illustrative.")
 
 
 def _require_ministry(actor) -> None:
-    if actor is not None and user_role(actor) != MINISTRY_OFFICIAL:
-        raise PermissionDenied(MESSAGE_MINISTRY_ONLY)
+    """403 unless a ministry official writes, or the system itself (actor None: loaders, seeders)."""
+    require_role(actor, {MINISTRY_OFFICIAL}, message=MESSAGE_MINISTRY_ONLY, by_system=True)
 
 
 def _user(actor):
@@ -258,11 +269,11 @@ CODE_NATIONAL_LABOUR_FORCE_MISSING = "national_labour_force_missing"
 CODE_PLAN_APPROVED = workflow.REFUSED_APPROVED
 CODE_INVALID_TRANSITION = workflow.REFUSED_STATUS
 CODE_SAME_OFFICIAL = workflow.REFUSED_SAME_OFFICIAL
-CODE_NOT_FLAGGED = "not_flagged"
+CODE_NOT_FLAGGED = common_workflow.NOT_FLAGGED
 CODE_NO_FIX_EXISTS = NO_FIX_EXISTS
-CODE_OVERRIDE_EXISTS = "override_exists"
-CODE_NO_OVERRIDE = "no_override"
-CODE_OVERRIDE_CONFIRMED = "override_already_confirmed"
+CODE_OVERRIDE_EXISTS = common_workflow.OVERRIDE_EXISTS
+CODE_NO_OVERRIDE = common_workflow.NO_OVERRIDE
+CODE_OVERRIDE_CONFIRMED = common_workflow.OVERRIDE_CONFIRMED
 CODE_RULES_NOT_MET = "rules_not_met"
 CODE_QUOTA_YEAR_EXISTS = "quota_year_exists"
 CODE_PROJECT_EXEMPT = "project_exempt"
@@ -288,6 +299,10 @@ MESSAGE_OVERRIDE_EXISTS = _(
 )
 MESSAGE_NO_OVERRIDE = _("No override is recorded on this plan: there is nothing to confirm.")
 MESSAGE_OVERRIDE_CONFIRMED = _("The override of this plan is already confirmed.")
+MESSAGE_NO_FIX = _(
+    "No fix exists for this plan: record an override of the managers/specialists rule and have another ministry "
+    "official confirm it."
+)
 MESSAGE_RULES_NOT_MET = _(
     "The plan cannot be proposed: %(rules)s not met. Apply the fix, or record an override and have another ministry "
     "official confirm it."
@@ -434,44 +449,88 @@ def _check_plan_inputs(plan: QuotaPlan) -> None:
         raise ValidationError(errors)
 
 
-def _refused(code: str, plan: QuotaPlan, step: str) -> Exception:
-    """A workflow refusal (quota.workflow.refusal) as the exception the API and pages answer with."""
-    if code == workflow.REFUSED_ROLE:
-        return PermissionDenied(MESSAGE_MINISTRY_ONLY)
-    if code == workflow.REFUSED_APPROVED:
-        return DomainError(MESSAGE_PLAN_APPROVED % {"year": plan.year}, code=CODE_PLAN_APPROVED)
-    if code == workflow.REFUSED_SAME_OFFICIAL:
-        message = MESSAGE_SAME_OFFICIAL_APPROVE if step == "approve" else MESSAGE_SAME_OFFICIAL_OVERRIDE
-        return DomainError(message, code=CODE_SAME_OFFICIAL)
-    status = plan.get_status_display()
-    if step in ("change_inputs", "compute"):
-        return DomainError(
-            MESSAGE_PLAN_NOT_EDITABLE % {"year": plan.year, "status": status}, code=CODE_PLAN_NOT_EDITABLE
+def _describe_plan_refusal(plan: QuotaPlan):
+    """The plan's words for a refusal of the transition table (common.workflow codes)."""
+
+    def describe(code: str, step: str) -> Refusal:
+        if code == workflow.REFUSED_ROLE:
+            return refused(code, MESSAGE_MINISTRY_ONLY)
+        if code == workflow.REFUSED_APPROVED:
+            return refused(CODE_PLAN_APPROVED, MESSAGE_PLAN_APPROVED % {"year": plan.year})
+        if code == workflow.REFUSED_SAME_OFFICIAL:
+            return refused(
+                CODE_SAME_OFFICIAL,
+                MESSAGE_SAME_OFFICIAL_APPROVE if step == "approve" else MESSAGE_SAME_OFFICIAL_OVERRIDE,
+            )
+        status = plan.get_status_display()
+        if step in ("change_inputs", "compute"):
+            return refused(CODE_PLAN_NOT_EDITABLE, MESSAGE_PLAN_NOT_EDITABLE % {"year": plan.year, "status": status})
+        return refused(
+            CODE_INVALID_TRANSITION,
+            MESSAGE_INVALID_TRANSITION % {"year": plan.year, "status": status, "step": STEP_NAMES[step]},
         )
-    return DomainError(
-        MESSAGE_INVALID_TRANSITION % {"year": plan.year, "status": status, "step": STEP_NAMES[step]},
-        code=CODE_INVALID_TRANSITION,
-    )
+
+    return describe
 
 
-def _lock_for(plan: QuotaPlan, step: str, actor) -> QuotaPlan:
-    """The plan's row, locked for the rest of the transaction, once quota.workflow allows `step` by `actor` from its
-    current status (four eyes included); refused otherwise. Every write on a plan and its inputs starts here, so an
-    approved plan refuses them all (409 plan_approved)."""
-    plan = QuotaPlan.objects.select_for_update().get(pk=plan.pk)
-    actor = _user(actor)
-    transition = workflow.transition(step)
-    earlier = getattr(plan, f"{transition.other_than}_id") if transition.other_than else None
-    code = workflow.refusal(
-        step,
-        status=plan.status,
-        role=user_role(actor) if actor is not None else None,
-        actor_id=actor.pk if actor is not None else None,
-        earlier_actor_id=earlier,
+_PLAN_OVERRIDE_MESSAGES = {
+    CODE_NOT_FLAGGED: MESSAGE_NOT_FLAGGED,
+    CODE_OVERRIDE_EXISTS: MESSAGE_OVERRIDE_EXISTS,
+    CODE_NO_OVERRIDE: MESSAGE_NO_OVERRIDE,
+    CODE_OVERRIDE_CONFIRMED: MESSAGE_OVERRIDE_CONFIRMED,
+}
+
+
+def _plan_rule_refusal(plan: QuotaPlan, step: str) -> Refusal | None:
+    """The plan's own rules for `step`, once the transition table allows it."""
+    if step == "apply_fix":
+        rule = plan.managers_specialists
+        if not plan.is_flagged or rule is None:
+            return refused(CODE_NOT_FLAGGED, MESSAGE_NOT_FLAGGED)
+        if not rule.get("fix"):  # the computation found no fix (the reserves alone exceed the kept total)
+            return refused(
+                rule.get("fix_error_code") or CODE_NO_FIX_EXISTS, rule.get("fix_error_message") or MESSAGE_NO_FIX
+            )
+        return None
+    if step in ("override", "confirm_override"):
+        return override_refusal(plan, step, flagged=plan.is_flagged, messages=_PLAN_OVERRIDE_MESSAGES)
+    if step == "propose":
+        failing = _failing_rules(plan)
+        if failing == ["managers_specialists"] and plan.override_pending:
+            return refused(CODE_RULES_NOT_MET, MESSAGE_OVERRIDE_NOT_CONFIRMED)
+        if failing:
+            return refused(CODE_RULES_NOT_MET, MESSAGE_RULES_NOT_MET % {"rules": ", ".join(failing)})
+        return None
+    if step == "approve" and QuotaYear.objects.filter(year=plan.year).exists():
+        return refused(CODE_QUOTA_YEAR_EXISTS, MESSAGE_QUOTA_YEAR_EXISTS % {"year": plan.year})
+    return None
+
+
+def plan_step_refusal(plan: QuotaPlan, step: str, user, *, reason=NOT_GIVEN) -> Refusal | None:
+    """Why `user` (None: the system) may not make `step` on `plan` now — the transition table (role, status, four
+    eyes), then the plan's own rules — or None. Services pass the `reason` they were given: a step that needs one
+    answers 400 on `reason` between the two (as it always has); pages leave it out."""
+    generic = workflow.PLAN_WORKFLOW.refusal_for(step, plan, _user(user), describe=_describe_plan_refusal(plan))
+    if generic is not None:
+        return generic
+    if reason is not NOT_GIVEN and workflow.PLAN_WORKFLOW[step].reason_required:
+        reason_given(reason)
+    return _plan_rule_refusal(plan, step)
+
+
+def plan_step_refusals(plan: QuotaPlan, user) -> dict[str, Refusal | None]:
+    """For each step of the plan workflow, why `user` may not make it now, or None: what pages show and the API may
+    expose (`allowed_steps`); each service raises the same refusal under its row lock."""
+    return {step: plan_step_refusal(plan, step, user) for step in workflow.PLAN_WORKFLOW.steps}
+
+
+def _lock_for(plan: QuotaPlan, step: str, actor, *, reason=NOT_GIVEN) -> QuotaPlan:
+    """The plan's row, locked for the rest of the transaction, once `plan_step_refusal` allows `step` by `actor`
+    (four eyes and the plan's rules included); refused otherwise. Every write on a plan and its inputs starts here,
+    so an approved plan refuses them all (409 plan_approved)."""
+    return lock_for_step(
+        QuotaPlan.objects, plan.pk, lambda locked: plan_step_refusal(locked, step, actor, reason=reason)
     )
-    if code:
-        raise _refused(code, plan, step)
-    return plan
 
 
 def _lock_editable(plan: QuotaPlan, actor=None) -> QuotaPlan:
@@ -800,13 +859,6 @@ def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
 # ---------------------------------------------------------------------------------------------------------------------
 # The managers/specialists rule's remedies (DOMAIN §3 step 4): the fix, or an override confirmed by another official
 # ---------------------------------------------------------------------------------------------------------------------
-def _require_flagged(plan: QuotaPlan) -> dict:
-    rule = plan.managers_specialists
-    if not plan.is_flagged or rule is None:
-        raise DomainError(MESSAGE_NOT_FLAGGED, code=CODE_NOT_FLAGGED)
-    return rule
-
-
 @transaction.atomic
 def quota_plan_apply_fix(*, plan: QuotaPlan, actor) -> QuotaPlan:
     """Apply the managers/specialists fix to the stored cells (DOMAIN §3 step 4, quota.calculation's
@@ -817,7 +869,7 @@ def quota_plan_apply_fix(*, plan: QuotaPlan, actor) -> QuotaPlan:
     reserves alone exceed the kept total, `not_flagged` when the plan meets the rule."""
     _require_ministry(actor)
     plan = _lock_for(plan, "apply_fix", actor)
-    rule = _require_flagged(plan)
+    rule = plan.managers_specialists
     snapshot = plan.computation_snapshot
     reserves = [(r["region"], r["category"], r["places"]) for r in snapshot["result"]["reserves"]]
     cells = list(plan.cells.select_related("region"))
@@ -891,12 +943,9 @@ def quota_plan_override(*, plan: QuotaPlan, reason: str, actor) -> QuotaPlan:
     different ministry official confirms it (`quota_plan_confirm_override`); recomputing or changing an input clears
     it."""
     _require_ministry(actor)
-    plan = _lock_for(plan, "override", actor)
+    plan = _lock_for(plan, "override", actor, reason=reason)
     reason = reason_given(reason)
-    _require_flagged(plan)
-    if plan.overridden_at is not None:
-        raise DomainError(MESSAGE_OVERRIDE_EXISTS, code=CODE_OVERRIDE_EXISTS)
-    plan.override_reason, plan.overridden_at, plan.overridden_by = reason, timezone.now(), actor
+    override_record(plan, reason=reason, actor=actor)
     plan.save()
     record_event(actor=actor, action="quota_plan.override_recorded", obj=plan, after=_plan_record(plan), reason=reason)
     return plan
@@ -907,11 +956,7 @@ def quota_plan_confirm_override(*, plan: QuotaPlan, actor) -> QuotaPlan:
     """Confirm another official's override (four eyes: the official who recorded it cannot, 409 `same_official`)."""
     _require_ministry(actor)
     plan = _lock_for(plan, "confirm_override", actor)
-    if plan.overridden_at is None:
-        raise DomainError(MESSAGE_NO_OVERRIDE, code=CODE_NO_OVERRIDE)
-    if plan.override_confirmed_at is not None:
-        raise DomainError(MESSAGE_OVERRIDE_CONFIRMED, code=CODE_OVERRIDE_CONFIRMED)
-    plan.override_confirmed_at, plan.override_confirmed_by = timezone.now(), actor
+    override_confirm(plan, actor=actor)
     plan.save()
     record_event(
         actor=actor,
@@ -943,12 +988,7 @@ def quota_plan_propose(*, plan: QuotaPlan, actor) -> QuotaPlan:
     """Propose a computed plan for approval: only when every rule passes or its override is confirmed. Its inputs —
     figures, demand, project reserves, country caps — are frozen from now on."""
     _require_ministry(actor)
-    plan = _lock_for(plan, "propose", actor)
-    failing = _failing_rules(plan)
-    if failing:
-        if failing == ["managers_specialists"] and plan.override_pending:
-            raise DomainError(MESSAGE_OVERRIDE_NOT_CONFIRMED, code=CODE_RULES_NOT_MET)
-        raise DomainError(MESSAGE_RULES_NOT_MET % {"rules": ", ".join(failing)}, code=CODE_RULES_NOT_MET)
+    plan = _lock_for(plan, "propose", actor)  # every rule passes, or its override is confirmed
     before = {"status": plan.status}
     plan.status = QuotaPlan.Status.PROPOSED
     plan.proposed_at, plan.proposed_by = timezone.now(), actor
@@ -991,9 +1031,7 @@ def quota_plan_approve(*, plan: QuotaPlan, actor) -> QuotaPlan:
     country caps and national headroom. A year has one approved plan (409 `quota_year_exists`); an approved plan
     never changes again."""
     _require_ministry(actor)
-    plan = _lock_for(plan, "approve", actor)
-    if QuotaYear.objects.filter(year=plan.year).exists():
-        raise DomainError(MESSAGE_QUOTA_YEAR_EXISTS % {"year": plan.year}, code=CODE_QUOTA_YEAR_EXISTS)
+    plan = _lock_for(plan, "approve", actor)  # four eyes, and no ledger for the year yet
     before = {"status": plan.status, "proposed_by": plan.proposed_by_id}
     plan.status = QuotaPlan.Status.APPROVED
     plan.approved_at, plan.approved_by = timezone.now(), actor
@@ -1026,7 +1064,7 @@ def quota_plan_return(*, plan: QuotaPlan, reason: str, actor) -> QuotaPlan:
     fix and override are cleared, and the reason is kept on the plan (until it is proposed again) and in the audit
     trail."""
     _require_ministry(actor)
-    plan = _lock_for(plan, "return", actor)
+    plan = _lock_for(plan, "return", actor, reason=reason)
     reason = reason_given(reason)
     before = _plan_record(plan)
     _clear_result(plan)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from common.pages import role_required
 from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
+from common.workflow import awaits_other_official
 
 from . import workflow
 from .amendments import plan_ceiling, plan_last_amendment, plan_version
@@ -64,6 +65,7 @@ from .services import (
     country_cap_remove,
     labour_force_correct,
     labour_force_import,
+    plan_step_refusals,
     priority_project_create,
     priority_project_update,
     project_reserve_add,
@@ -330,7 +332,6 @@ def _national_totals(result, reserve_totals: list[int]) -> list[int] | None:
 
 def _plan_context(request, plan, **overrides) -> dict:
     """Everything the plan page shows; forms may be overridden by a failed POST to show its errors."""
-    role = user_role(request.user)
     can_write = _can_write(request) and plan.is_editable
     regions = plan_regions(plan)
     demand = plan_demand_table(plan, regions=regions)
@@ -343,8 +344,8 @@ def _plan_context(request, plan, **overrides) -> dict:
     snapshot = plan.computation_snapshot or {}
     result = plan_result_table(plan)
     reserve_totals = plan_reserve_totals(plan)
-    steps = set(workflow.available(status=plan.status, role=role))
-    me = request.user.pk
+    # What this user may do now is the services' answer (quota.services.plan_step_refusals), never re-derived.
+    refusals = plan_step_refusals(plan, request.user)
     context = {
         "title": _("Quota plan %(year)s") % {"year": plan.year},
         "plan": plan,
@@ -366,15 +367,17 @@ def _plan_context(request, plan, **overrides) -> dict:
         "policy_used": list((snapshot.get("policy") or {}).values()),
         "action_error": None,
         "import_errors": [],
-        # The workflow controls this user may use now (four eyes is shown, and checked again on the request).
-        "can_fix": "apply_fix" in steps and plan.is_flagged and bool((plan.managers_specialists or {}).get("fix")),
-        "can_override": "override" in steps and plan.is_flagged and plan.overridden_at is None,
-        "can_confirm_override": "confirm_override" in steps and plan.override_pending and plan.overridden_by_id != me,
-        "awaits_other_confirmation": plan.override_pending and plan.overridden_by_id == me,
-        "can_propose": "propose" in steps and (not plan.is_flagged or plan.override_confirmed),
-        "can_approve": "approve" in steps and plan.proposed_by_id != me,
-        "awaits_other_approval": "approve" in steps and plan.proposed_by_id == me,
-        "can_return": "return" in steps,
+        "step_refusals": refusals,
+        # Why proposing or approving is refused by the plan's own rules (a rule not met, the year's ledger open).
+        "step_hints": workflow.PLAN_WORKFLOW.step_hints(refusals, ("propose", "approve")),
+        "can_fix": refusals["apply_fix"] is None,
+        "can_override": refusals["override"] is None,
+        "can_confirm_override": refusals["confirm_override"] is None,
+        "awaits_other_confirmation": plan.override_pending and awaits_other_official(refusals["confirm_override"]),
+        "can_propose": refusals["propose"] is None,
+        "can_approve": refusals["approve"] is None,
+        "awaits_other_approval": awaits_other_official(refusals["approve"]),
+        "can_return": refusals["return"] is None,
     }
     if can_write:
         context["inputs_form"] = QuotaPlanInputsForm(

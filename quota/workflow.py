@@ -1,7 +1,8 @@
 """The annual quota plan's workflow (DOMAIN §3 steps 4 and 6): which transitions exist, from which statuses, who may
-make them, and which earlier actor must be someone else (four eyes). Pure data and pure checks, no ORM: each
-service in quota/services.py locks the plan row, asks `refusal` whether its transition may happen, changes the plan
-and records the audit event in the same transaction (STYLE.md "Workflows and audit").
+make them, and which earlier actor must be someone else (four eyes). Pure data, no ORM: the engine (refusal
+lookup, row lock for a step, four-eyes override) is common/workflow.py; the per-object rules are in
+`quota.services.plan_step_refusals` and `quota.amendments.amendment_step_refusals`, which services call under the row
+lock and pages only display (STYLE.md "Workflows and audit").
 
     draft ──compute──▶ computed ──propose──▶ proposed ──approve (another official)──▶ approved
       ▲                 │  ▲ apply-fix / override / confirm-override (another official)        (immutable)
@@ -14,43 +15,29 @@ plan (and kept in the audit trail), so there is no status of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from common.roles import MINISTRY_OFFICIAL
+from common.workflow import INVALID_TRANSITION, PERMISSION_DENIED, SAME_OFFICIAL, Transition, Workflow
 
-DRAFT, COMPUTED, PROPOSED, APPROVED = "draft", "computed", "proposed", "approved"
+from .models import AmendmentStatus, PlanStatus, QuotaPlan
+
+__all__ = ["AMENDMENT_TRANSITIONS", "AMENDMENT_WORKFLOW", "PLAN_WORKFLOW", "TRANSITIONS", "Transition"]
+
+DRAFT, COMPUTED, PROPOSED, APPROVED = PlanStatus.DRAFT, PlanStatus.COMPUTED, PlanStatus.PROPOSED, PlanStatus.APPROVED
 
 #: Statuses whose inputs (figures, demand, project reserves, country caps) may change.
-EDITABLE = frozenset({DRAFT, COMPUTED})
+EDITABLE = QuotaPlan.EDITABLE
 
-# Refusal codes (the services turn them into DomainError with their messages).
+# Refusal codes (the services raise them with their messages).
 REFUSED_APPROVED = "plan_approved"  # an approved plan never changes
-REFUSED_STATUS = "invalid_transition"  # not from this status
-REFUSED_ROLE = "permission_denied"  # not this role
-REFUSED_SAME_OFFICIAL = "same_official"  # four eyes: the earlier actor may not make this one
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One step of the workflow: from `sources` to `target` (None: the status stays), made by `roles`; when
-    `other_than` names a plan field (e.g. "proposed_by"), the user in it may not make this step; `reason_required`
-    steps need a written reason; `by_system` steps may also be made by the system itself (no user: loaders, the
-    demo seeder) — decisions that need a named official never are."""
-
-    name: str
-    sources: frozenset[str]
-    target: str | None
-    roles: frozenset[str]
-    other_than: str | None = None
-    reason_required: bool = False
-    by_system: bool = False
-
+REFUSED_STATUS = INVALID_TRANSITION  # not from this status
+REFUSED_ROLE = PERMISSION_DENIED  # not this role
+REFUSED_SAME_OFFICIAL = SAME_OFFICIAL  # four eyes: the earlier actor may not make this one
+REFUSED_AMENDMENT_APPROVED = "amendment_approved"  # an approved amendment never changes
 
 _MINISTRY = frozenset({MINISTRY_OFFICIAL})
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+PLAN_WORKFLOW = Workflow(
+    (
         # Inputs (statistics year, entered labour force, demand, reserves, caps): a computed plan returns to draft.
         Transition("change_inputs", EDITABLE, DRAFT, _MINISTRY, by_system=True),
         Transition("compute", EDITABLE, COMPUTED, _MINISTRY, by_system=True),
@@ -63,28 +50,37 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("approve", frozenset({PROPOSED}), APPROVED, _MINISTRY, other_than="proposed_by"),
         # Any ministry official may return a proposed plan, its proposer included (to withdraw it and correct it).
         Transition("return", frozenset({PROPOSED}), DRAFT, _MINISTRY, reason_required=True),
-    )
-}
-
+    ),
+    terminal={APPROVED},
+    terminal_code=REFUSED_APPROVED,
+)
+TRANSITIONS = PLAN_WORKFLOW.transitions
 
 #: An amendment of an approved plan (DOMAIN §5): the same four eyes as a plan. Its changes are edited while it is a
 #: draft; a breaking managers/specialists rule is overridden by one official and confirmed by another before it is
 #: proposed; approval applies it to the ledger.
-AMENDMENT_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition("change", frozenset({DRAFT}), DRAFT, _MINISTRY),
-        Transition("override", frozenset({DRAFT}), None, _MINISTRY, reason_required=True),
-        Transition("confirm_override", frozenset({DRAFT}), None, _MINISTRY, other_than="overridden_by"),
-        Transition("propose", frozenset({DRAFT}), PROPOSED, _MINISTRY),
-        Transition("approve", frozenset({PROPOSED}), APPROVED, _MINISTRY, other_than="proposed_by"),
-        Transition("return", frozenset({PROPOSED}), DRAFT, _MINISTRY, reason_required=True),
-    )
-}
+_A_DRAFT, _A_PROPOSED = AmendmentStatus.DRAFT, AmendmentStatus.PROPOSED
+AMENDMENT_WORKFLOW = Workflow(
+    (
+        Transition("change", frozenset({_A_DRAFT}), _A_DRAFT, _MINISTRY),
+        Transition("override", frozenset({_A_DRAFT}), None, _MINISTRY, reason_required=True),
+        Transition("confirm_override", frozenset({_A_DRAFT}), None, _MINISTRY, other_than="overridden_by"),
+        Transition("propose", frozenset({_A_DRAFT}), _A_PROPOSED, _MINISTRY),
+        Transition("approve", frozenset({_A_PROPOSED}), AmendmentStatus.APPROVED, _MINISTRY, other_than="proposed_by"),
+        Transition("return", frozenset({_A_PROPOSED}), _A_DRAFT, _MINISTRY, reason_required=True),
+    ),
+    terminal={AmendmentStatus.APPROVED},
+    terminal_code=REFUSED_AMENDMENT_APPROVED,
+)
+AMENDMENT_TRANSITIONS = AMENDMENT_WORKFLOW.transitions
 
 
 def transition(name: str, *, transitions: dict[str, Transition] = TRANSITIONS) -> Transition:
     return transitions[name]
+
+
+def _workflow(transitions) -> Workflow:
+    return AMENDMENT_WORKFLOW if transitions is AMENDMENT_TRANSITIONS else PLAN_WORKFLOW
 
 
 def refusal(
@@ -96,21 +92,13 @@ def refusal(
     earlier_actor_id: int | None = None,
     transitions: dict[str, Transition] = TRANSITIONS,
 ) -> str | None:
-    """Why `name` may not happen now, as a refusal code, or None when it may. `earlier_actor_id` is the id of the user
-    in the transition's `other_than` field (None when there is none); `actor_id` None is the system itself, allowed
-    only for `by_system` steps."""
-    step = transitions[name]
-    if (actor_id is None and not step.by_system) or (actor_id is not None and role not in step.roles):
-        return REFUSED_ROLE
-    if status == APPROVED:
-        return REFUSED_APPROVED
-    if status not in step.sources:
-        return REFUSED_STATUS
-    if step.other_than and actor_id is not None and actor_id == earlier_actor_id:
-        return REFUSED_SAME_OFFICIAL
-    return None
+    """Why `name` may not happen now, as a refusal code of the table alone, or None (the object's own rules are in
+    its step-refusal function)."""
+    return _workflow(transitions).refusal_code(
+        name, status=status, role=role, actor_id=actor_id, earlier_actor_id=earlier_actor_id
+    )
 
 
 def available(*, status: str, role: str | None, transitions: dict[str, Transition] = TRANSITIONS) -> list[str]:
-    """The transitions a user of `role` may start from `status` (for pages; four eyes is checked on the request)."""
-    return [name for name, step in transitions.items() if role in step.roles and status in step.sources]
+    """The transitions a user of `role` may start from `status` by the table alone."""
+    return _workflow(transitions).available(status=status, role=role)
