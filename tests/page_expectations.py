@@ -24,7 +24,7 @@ from tests.permission_expectations import (
     overridden_by_another,
     plan_policy,
 )
-from tests.permissions import ADMINISTRATOR, AUDITOR, MINISTRY, OFFICIAL_1, OFFICIAL_2
+from tests.permissions import ADMINISTRATOR, AUDITOR, EMPLOYER_B, MINISTRY, OFFICIAL_1, OFFICIAL_2
 
 OK = 200
 FORBIDDEN = 403
@@ -142,7 +142,9 @@ PAGE_EXPECTATIONS: dict[tuple[str, str], PageExpect] = {
     ),
     # Employers: scoped. Employer A's record: its own user and region 1's official see it; employer B and region
     # 2's official get 404 (it must look absent); administrators 403.
-    ("GET", "employers/"): PageExpect(outcomes=DOMAIN_PAGE),
+    ("GET", "employers/"): PageExpect(
+        outcomes=DOMAIN_PAGE, out_of_scope=("employer_a.name", frozenset({EMPLOYER_B, OFFICIAL_2}))
+    ),
     ("GET", "employers/<int:pk>/"): PageExpect(
         outcomes=signed_in(OK, employer_b=HIDDEN, official_2=HIDDEN, administrator=FORBIDDEN),
         params={"pk": "employer_a.pk"},

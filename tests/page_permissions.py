@@ -8,8 +8,10 @@ route of the URL configuration, as every matrix role of the same `world` fixture
     LOGIN                    302 to the login page with ?next= (anonymous visitors of a signed-in page)
     REDIRECT                 302 anywhere else, with no error message (a step that succeeded)
 
-An exception raised by a view fails the test (the test client re-raises it), so a 500 can never be declared.
-Routes come from `django.urls.get_resolver()`, minus the prefixes of SKIPPED_ROUTES, each with its reason.
+A list page may also declare its scope (`out_of_scope`): an object's text that the out-of-scope roles must not
+see and every other role answered 200 must. An exception raised by a view fails the test (the test client
+re-raises it), so a 500 can never be declared. Routes come from `django.urls.get_resolver()`, minus the prefixes
+of SKIPPED_ROUTES, each with its reason.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ class PageExpect:
     # Runs for (world, role) inside the test's transaction before the request, to put the target in the state the
     # step needs (the API matrix's set-ups, tests/permission_expectations.py); what it returns is the POST body.
     setup: Callable[[World, str], dict | None] | None = None
+    # A list's scope: ("world_object.attribute", roles) — the text must be absent from the page of those roles and
+    # present on the 200 page of every other role, e.g. ("employer_a.name", {EMPLOYER_B, OFFICIAL_2}).
+    out_of_scope: tuple[str, frozenset[str]] | None = None
 
     def __post_init__(self):
         declared = set(self.outcomes)
@@ -156,3 +161,12 @@ def check_page(world: World, method: str, route: str, expect: PageExpect, role: 
         assert not refusals, f"{where}: redirected with the refusal {refusals}"
     else:
         assert status == wanted, f"{where}: expected {wanted}, got {status} {location} {response.content[:200]!r}"
+    if expect.out_of_scope and status == 200:
+        reference, roles = expect.out_of_scope
+        obj_name, attribute = reference.split(".")
+        text = str(getattr(world.objects[obj_name], attribute))
+        shown = text in response.content.decode()
+        if role in roles:
+            assert not shown, f"{where}: shows out-of-scope {reference} {text!r}"
+        else:
+            assert shown, f"{where}: does not show in-scope {reference} {text!r} (is the scope check still right?)"

@@ -32,13 +32,21 @@ def test_page_matrix(world, method, route, role):
 
 
 # Proofs that the meta-test and the check catch what they exist to catch: this module is also a URL configuration,
-# with a new route nobody declared and an employer page that forgets its gate and `visible_to` (200 for everyone).
+# with a new route nobody declared, an employer page that forgets its gate and `visible_to` (200 for everyone) and
+# an employer list that forgets `visible_to`.
 def _ungated_page(request, pk=None):
     return HttpResponse("every employer, for everyone")
 
 
+def _leaky_list(request):
+    from employers.models import Employer
+
+    return HttpResponse(", ".join(Employer.objects.values_list("name", flat=True)))
+
+
 urlpatterns = [
     path("", _ungated_page),
+    path("employers/", _leaky_list),
     path("quota/new-page/<int:pk>/", _ungated_page),
     path("employers/<int:pk>/", _ungated_page),
     path("accounts/login/", _ungated_page, name="login"),  # where LOGIN expects anonymous visitors to be sent
@@ -48,7 +56,8 @@ EMPLOYER_DETAIL = ("GET", "employers/<int:pk>/")
 
 def test_meta_test_flags_an_undeclared_route_a_stale_expectation_and_a_stale_skip():
     home = PAGE_EXPECTATIONS[("GET", "")]
-    declared = {("GET", ""): home, EMPLOYER_DETAIL: home, ("GET", "accounts/login/"): home, ("GET", "gone/"): home}
+    declared = {("GET", ""): home, EMPLOYER_DETAIL: home, ("GET", "employers/"): home, ("GET", "gone/"): home}
+    declared[("GET", "accounts/login/")] = home
     with pytest.raises(AssertionError) as caught:
         assert_every_route_declared(all_routes(__name__), declared, skipped={"admin/": "the admin"})
     report = str(caught.value)
@@ -81,3 +90,14 @@ def test_an_expectation_must_declare_every_role():
         PageExpect(outcomes={"anonymous": 200})
     with pytest.raises(ValueError, match="unknown roles"):
         signed_in(200, visitor=200)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_check_flags_a_list_that_shows_out_of_scope_rows(world):
+    expect = PAGE_EXPECTATIONS[("GET", "employers/")]
+    with pytest.raises(
+        AssertionError, match=r"as employer_b: shows out-of-scope employer_a\.name 'Astana Builders LLP'"
+    ):
+        check_page(world, "GET", "employers/", expect, "employer_b")
+    check_page(world, "GET", "employers/", expect, "ministry")  # the control: in scope, shown, no false alarm
