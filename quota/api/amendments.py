@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from common.api.inputs import InputSerializer
+from common.api.workflow import WorkflowStepsMixin
 from common.errors import DomainError
 
 from ..amendments import (
@@ -23,6 +24,7 @@ from ..amendments import (
     amendment_override,
     amendment_propose,
     amendment_return,
+    amendment_step_refusals,
     amendment_update,
 )
 from ..calculation import MAX_FACTOR
@@ -283,7 +285,7 @@ def _cell_row(cell, before: int, after: int) -> dict:
     }
 
 
-class QuotaAmendmentDetailOutputSerializer(QuotaAmendmentListOutputSerializer):
+class QuotaAmendmentDetailOutputSerializer(WorkflowStepsMixin, QuotaAmendmentListOutputSerializer):
     """An amendment with its cells before and after: stored when proposed or approved, computed live for a draft
     (with the live `outcome`)."""
 
@@ -294,8 +296,21 @@ class QuotaAmendmentDetailOutputSerializer(QuotaAmendmentListOutputSerializer):
     )
 
     class Meta(QuotaAmendmentListOutputSerializer.Meta):
-        fields = [*QuotaAmendmentListOutputSerializer.Meta.fields, "rule_results", "cells", "outcome", "outcome_error"]
+        fields = [
+            *QuotaAmendmentListOutputSerializer.Meta.fields,
+            "rule_results",
+            "cells",
+            "outcome",
+            "outcome_error",
+            "allowed_steps",
+            "refused_steps",
+        ]
         read_only_fields = fields
+
+    step_refusals = staticmethod(amendment_step_refusals)
+
+    def step_facts(self, amendment) -> dict:
+        return {"outcome": self._live(amendment)[0]} if amendment.is_draft else {}
 
     def _live(self, amendment):
         """(outcome, error) of a draft, computed once per serialisation."""

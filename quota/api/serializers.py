@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api.inputs import InputSerializer
+from common.api.workflow import WorkflowStepsMixin
 from common.models import Country, Region
 from common.validators import CODE_TOO_MANY_DIGITS, MAX_WHOLE_NUMBER_DIGITS, parse_whole_number
 from employers.models import Employer
@@ -23,7 +24,14 @@ from ..models import (
     QuotaPlan,
 )
 from ..selectors import plan_demand_table, plan_national_labour_force, plan_result_table
-from ..services import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, MAX_PROJECT_CODE, MAX_PROJECT_NAME, MAX_REASON_LENGTH
+from ..services import (
+    FIRST_PLAN_YEAR,
+    LAST_PLAN_YEAR,
+    MAX_PROJECT_CODE,
+    MAX_PROJECT_NAME,
+    MAX_REASON_LENGTH,
+    plan_step_refusals,
+)
 
 MESSAGE_WHOLE_NUMBER = _("Enter a whole number: digits only, no decimals, exponent or separators.")
 
@@ -205,7 +213,9 @@ class CountryCapOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class QuotaPlanDetailOutputSerializer(QuotaPlanListOutputSerializer):
+class QuotaPlanDetailOutputSerializer(WorkflowStepsMixin, QuotaPlanListOutputSerializer):
+    step_refusals = staticmethod(plan_step_refusals)
+
     national_labour_force = serializers.SerializerMethodField(
         help_text=_("The national figure the plan uses: official of the statistics year, else the entered one.")
     )
@@ -241,6 +251,8 @@ class QuotaPlanDetailOutputSerializer(QuotaPlanListOutputSerializer):
             "returned_at",
             "returned_by",
             "return_reason",
+            "allowed_steps",
+            "refused_steps",
         ]
         read_only_fields = fields
 
