@@ -61,6 +61,7 @@ from .calculation import (
     NOTHING_TO_SCALE,
     TARGET_BELOW_RESERVES,
     UNKNOWN_CELL,
+    AmendmentResult,
     CalculationError,
     CapChange,
     MoveChange,
@@ -352,33 +353,97 @@ def _calculation_message(error: CalculationError) -> str:
     return str(template) % {"maximum": MAX_FACTOR, **error.details}
 
 
-def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
-    """Compute what the amendment does to the year's ledger cells as they are now, and every check (DOMAIN §5).
-    Used live for a draft; proposing stores it."""
-    plan = amendment.plan
-    outcome = AmendmentOutcome()
-    ledger_cells = list(QuotaCell.objects.filter(year=plan.year).select_related("region").order_by("id"))
-    regional = {(c.region.code, c.category): c for c in ledger_cells if c.kind == CellKind.REGIONAL}
-    projects = {(c.project_key, c.region.code, c.category): c for c in ledger_cells if c.kind == CellKind.PROJECT}
-    countries = {c.country: c for c in ledger_cells if c.kind == CellKind.COUNTRY}
-    headroom = next((c for c in ledger_cells if c.kind == CellKind.HEADROOM), None)
-    reserves = [(region, category, c.allocated) for (_key, region, category), c in projects.items()]
-    cells_before = {key: cell.allocated for key, cell in regional.items()}
-    outcome.headroom_before = headroom.allocated if headroom else 0
-    outcome.totals_before = national_totals(cells=cells_before, reserves=reserves)
-    outcome.total_before = sum(outcome.totals_before.values()) + outcome.headroom_before
-    last = plan_last_amendment(plan)
-    outcome.ceiling_before = last.ceiling_after if last is not None else plan.ceiling
-    outcome.ceiling_after = outcome.ceiling_before
+@dataclass
+class OutcomeContext:
+    """What `amendment_outcome` reads once — the year's ledger cells by kind, the plan's last approved amendment and
+    the amendment's changes — and, once they apply, quota.calculation's result; every check reads it."""
 
-    changes = list(amendment.changes.select_related("region", "from_region", "to_region").order_by("position"))
+    amendment: QuotaAmendment
+    plan: QuotaPlan
+    regional: dict[tuple[str, str], QuotaCell]
+    projects: dict[tuple[str, str, str], QuotaCell]
+    countries: dict[str, QuotaCell]
+    headroom: QuotaCell | None
+    last: QuotaAmendment | None
+    changes: list[AmendmentChange]
+    result: AmendmentResult | None = None
+
+    @property
+    def cells_before(self) -> dict[tuple[str, str], int]:
+        return {key: cell.allocated for key, cell in self.regional.items()}
+
+
+def _outcome_context(amendment: QuotaAmendment) -> OutcomeContext:
+    """Read the year's ledger cells, the plan's last approved amendment and the amendment's ordered changes."""
+    plan = amendment.plan
+    ledger_cells = list(QuotaCell.objects.filter(year=plan.year).select_related("region").order_by("id"))
+    return OutcomeContext(
+        amendment=amendment,
+        plan=plan,
+        regional={(c.region.code, c.category): c for c in ledger_cells if c.kind == CellKind.REGIONAL},
+        projects={(c.project_key, c.region.code, c.category): c for c in ledger_cells if c.kind == CellKind.PROJECT},
+        countries={c.country: c for c in ledger_cells if c.kind == CellKind.COUNTRY},
+        headroom=next((c for c in ledger_cells if c.kind == CellKind.HEADROOM), None),
+        last=plan_last_amendment(plan),
+        changes=list(amendment.changes.select_related("region", "from_region", "to_region").order_by("position")),
+    )
+
+
+def _outcome_before(context: OutcomeContext) -> AmendmentOutcome:
+    """The plan's totals, headroom and ceiling before the amendment (after them too, until its changes apply)."""
+    outcome = AmendmentOutcome()
+    reserves = [(region, category, c.allocated) for (_key, region, category), c in context.projects.items()]
+    outcome.headroom_before = context.headroom.allocated if context.headroom else 0
+    outcome.totals_before = national_totals(cells=context.cells_before, reserves=reserves)
+    outcome.total_before = sum(outcome.totals_before.values()) + outcome.headroom_before
+    outcome.ceiling_before = context.last.ceiling_after if context.last is not None else context.plan.ceiling
+    outcome.ceiling_after = outcome.ceiling_before
+    outcome.totals_after, outcome.headroom_after, outcome.total_after = (
+        outcome.totals_before,
+        outcome.headroom_before,
+        outcome.total_before,
+    )
+    return outcome
+
+
+def _changed_cells(context: OutcomeContext, result: AmendmentResult, outcome: AmendmentOutcome) -> list[CellOutcome]:
+    """Every ledger cell whose places the amendment changes, before and after, in the ledger's order."""
+    cells_before = context.cells_before
+    changed = [
+        CellOutcome(context.regional[key], cells_before[key], after)
+        for key, after in result.cells.items()
+        if after != cells_before[key]
+    ]
+    changed += [
+        CellOutcome(context.projects[key], context.projects[key].allocated, after)
+        for key, after in result.project_cells.items()
+        if after != context.projects[key].allocated
+    ]
+    changed += [
+        CellOutcome(context.countries[country], context.countries[country].allocated, after)
+        for country, after in result.country_caps.items()
+        if after != context.countries[country].allocated
+    ]
+    if context.headroom is not None and outcome.headroom_after != outcome.headroom_before:
+        changed.append(CellOutcome(context.headroom, outcome.headroom_before, outcome.headroom_after))
+    changed.sort(key=lambda c: c.cell.pk)
+    return changed
+
+
+# A check returns STOP when the checks after it cannot run: the changes do not apply, the effective date lies
+# outside the plan year, or no managers/specialists policy is in force on it.
+STOP = True
+
+
+def _check_changes_apply(outcome: AmendmentOutcome, context: OutcomeContext) -> bool | None:
+    """Apply the changes in order (quota.calculation.amend_cells, pure); a refusal names the change's field."""
     try:
         result = amend_cells(
-            cells=cells_before,
-            project_cells={key: cell.allocated for key, cell in projects.items()},
-            country_caps={country: cell.allocated for country, cell in countries.items()},
+            cells=context.cells_before,
+            project_cells={key: cell.allocated for key, cell in context.projects.items()},
+            country_caps={country: cell.allocated for country, cell in context.countries.items()},
             national_headroom=outcome.headroom_before,
-            changes=[_as_calculation_change(change) for change in changes],
+            changes=[_as_calculation_change(change) for change in context.changes],
         )
     except CalculationError as error:
         position = error.details.get("change")
@@ -387,77 +452,100 @@ def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
             _calculation_message(error),
             field_name=None if position is None else f"changes.{position}",
         )
-        outcome.totals_after, outcome.headroom_after, outcome.total_after = (
-            outcome.totals_before,
-            outcome.headroom_before,
-            outcome.total_before,
-        )
-        return outcome
-
+        return STOP
+    context.result = result
     outcome.targets = result.targets
     outcome.headroom_after = result.national_headroom
     reserves_after = [(region, category, places) for (_key, region, category), places in result.project_cells.items()]
     outcome.totals_after = national_totals(cells=result.cells, reserves=reserves_after)
     outcome.total_after = sum(outcome.totals_after.values()) + outcome.headroom_after
-    outcome.cells = [
-        CellOutcome(regional[key], cells_before[key], after)
-        for key, after in result.cells.items()
-        if after != cells_before[key]
-    ]
-    outcome.cells += [
-        CellOutcome(projects[key], projects[key].allocated, after)
-        for key, after in result.project_cells.items()
-        if after != projects[key].allocated
-    ]
-    outcome.cells += [
-        CellOutcome(countries[country], countries[country].allocated, after)
-        for country, after in result.country_caps.items()
-        if after != countries[country].allocated
-    ]
-    if headroom is not None and outcome.headroom_after != outcome.headroom_before:
-        outcome.cells.append(CellOutcome(headroom, outcome.headroom_before, outcome.headroom_after))
-    outcome.cells.sort(key=lambda c: c.cell.pk)
+    outcome.cells = _changed_cells(context, result, outcome)
+    return None
+
+
+def _check_changes_something(outcome: AmendmentOutcome, context: OutcomeContext) -> None:
     if not outcome.cells:
         outcome.problem(CHECK_CHANGES_SOMETHING, MESSAGE_NOTHING_CHANGES, field_name="changes")
 
-    over = sorted(country for country, places in result.country_caps.items() if places > outcome.total_after)
+
+def _check_caps_within_total(outcome: AmendmentOutcome, context: OutcomeContext) -> None:
+    over = sorted(country for country, places in context.result.country_caps.items() if places > outcome.total_after)
     if over:
         outcome.problem(
             CHECK_CAPS_WITHIN_TOTAL,
             MESSAGE_CAP_EXCEEDS_TOTAL % {"countries": ", ".join(over), "total": outcome.total_after},
         )
+
+
+def _check_above_held(outcome: AmendmentOutcome, context: OutcomeContext) -> None:
     below = [(c.cell, c.after) for c in outcome.cells if c.below_held]
     if below:
         outcome.problem(CHECK_ABOVE_HELD, MESSAGE_BELOW_HELD.format(cells=describe_below_held(below)))
 
-    day = amendment.effective_date
+
+def _check_effective_date(outcome: AmendmentOutcome, context: OutcomeContext) -> bool | None:
+    """In the plan year (else no later check: the policy of another year does not apply), and not before the last
+    approved amendment's."""
+    day, plan, last = context.amendment.effective_date, context.plan, context.last
     if day.year != plan.year:
         outcome.problem(
             CHECK_EFFECTIVE_DATE, MESSAGE_EFFECTIVE_DATE_YEAR % {"year": plan.year}, field_name="effective_date"
         )
-        return outcome
-    if last is not None and last.pk != amendment.pk and day < last.effective_date:
+        return STOP
+    if last is not None and last.pk != context.amendment.pk and day < last.effective_date:
         outcome.problem(
             CHECK_EFFECTIVE_DATE,
             MESSAGE_EFFECTIVE_DATE_ORDER % {"date": last.effective_date.isoformat(), "number": last.number},
             field_name="effective_date",
         )
+    return None
 
-    _check_ceiling(outcome, plan, day)
+
+def _check_within_ceiling(outcome: AmendmentOutcome, context: OutcomeContext) -> None:
+    _check_ceiling(outcome, context.plan, context.amendment.effective_date)
+
+
+def _check_managers_specialists(outcome: AmendmentOutcome, context: OutcomeContext) -> bool | None:
+    """The rule with the policy of the effective date (DOMAIN §9), unless an override is confirmed."""
+    day = context.amendment.effective_date
     try:
         threshold = policy_value(P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, on=day)
         seasonal = policy_value(P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL, on=day)
     except PolicyNotDefined as missing:
         outcome.problem(CHECK_MANAGERS_SPECIALISTS, missing.message, field_name="effective_date")
-        return outcome
+        return STOP
     outcome.share = managers_specialists_share(
         totals=outcome.totals_after, threshold_percent=threshold, seasonal_included=seasonal
     )
-    if not outcome.share.passes and not amendment.override_confirmed:
+    if not outcome.share.passes and not context.amendment.override_confirmed:
         outcome.problem(
             CHECK_MANAGERS_SPECIALISTS,
             MESSAGE_SHARE_FAILS % {"percent": outcome.share.percent, "threshold": outcome.share.threshold_percent},
         )
+    return None
+
+
+#: The checks of an amendment's outcome, in order (DOMAIN §5); each adds its problems, and STOP ends the list.
+OUTCOME_CHECKS = (
+    _check_changes_apply,
+    _check_changes_something,
+    _check_caps_within_total,
+    _check_above_held,
+    _check_effective_date,
+    _check_within_ceiling,
+    _check_managers_specialists,
+)
+
+
+def amendment_outcome(amendment: QuotaAmendment) -> AmendmentOutcome:
+    """Compute what the amendment does to the year's ledger cells as they are now, and every check (DOMAIN §5).
+    Used live for a draft; proposing stores it. Read once (`OutcomeContext`), then `OUTCOME_CHECKS` in order — the
+    first applies the changes (quota.calculation.amend_cells, pure)."""
+    context = _outcome_context(amendment)
+    outcome = _outcome_before(context)
+    for check in OUTCOME_CHECKS:
+        if check(outcome, context) is STOP:
+            break
     return outcome
 
 
@@ -540,11 +628,18 @@ def _region_in_year(region, regions: dict[str, Region]):
     return regions[code]
 
 
-def _build_changes(amendment: QuotaAmendment, changes) -> list[AmendmentChange]:
-    """Validate the changes field by field ("changes.2.target") and build their rows (not saved)."""
-    if not isinstance(changes, list | tuple) or not 1 <= len(changes) <= MAX_CHANGES:
-        raise ValidationError({"changes": MESSAGE_NO_CHANGES % {"limit": MAX_CHANGES}})
-    year = amendment.plan.year
+@dataclass(frozen=True)
+class _YearCells:
+    """What a change row is checked against: the plan year, its regions with cells, its reserves and capped
+    countries."""
+
+    year: int
+    regions: dict[str, Region]
+    reserve_cells: set
+    capped: set
+
+
+def _year_cells(year: int) -> _YearCells:
     regions = {
         region.code: region
         for region in Region.objects.filter(
@@ -552,75 +647,104 @@ def _build_changes(amendment: QuotaAmendment, changes) -> list[AmendmentChange]:
         )
     }
     year_cells = QuotaCell.objects.filter(year=year)
-    reserve_cells = set(year_cells.filter(kind=CellKind.PROJECT).values_list("project_key", "region__code", "category"))
-    capped = set(year_cells.filter(kind=CellKind.COUNTRY).values_list("country", flat=True))
+    return _YearCells(
+        year=year,
+        regions=regions,
+        reserve_cells=set(
+            year_cells.filter(kind=CellKind.PROJECT).values_list("project_key", "region__code", "category")
+        ),
+        capped=set(year_cells.filter(kind=CellKind.COUNTRY).values_list("country", flat=True)),
+    )
+
+
+def _build_changes(amendment: QuotaAmendment, changes) -> list[AmendmentChange]:
+    """Validate the changes field by field ("changes.2.target") and build their rows (not saved)."""
+    if not isinstance(changes, list | tuple) or not 1 <= len(changes) <= MAX_CHANGES:
+        raise ValidationError({"changes": MESSAGE_NO_CHANGES % {"limit": MAX_CHANGES}})
+    known = _year_cells(amendment.plan.year)
     errors, rows = {}, []
     for position, data in enumerate(changes):
         prefix = f"changes.{position}"
         data = data if isinstance(data, dict) else {}
         kind = data.get("kind")
         row = AmendmentChange(amendment=amendment, position=position, kind=kind or "")
-        if kind == AmendmentChangeKind.SCALE:
-            if data.get("category") not in CATEGORIES:
-                errors[f"{prefix}.category"] = MESSAGE_CATEGORY
-            row.category = data.get("category") or ""
-            try:
-                row.region = _region_in_year(data.get("region"), regions)
-            except LookupError:
-                errors[f"{prefix}.region"] = MESSAGE_REGION % {"region": data.get("region"), "year": year}
-            target, factor = data.get("target"), data.get("factor")
-            if (target is None) == (factor is None):
-                errors[f"{prefix}.target"] = MESSAGE_TARGET_OR_FACTOR
-            elif target is not None:
-                row.target = _int_in(target, 0, MAX_PLACES)
-                if row.target is None:
-                    errors[f"{prefix}.target"] = MESSAGE_TARGET % {"maximum": MAX_PLACES}
-            else:
-                row.factor = _factor(factor)
-                if row.factor is None:
-                    errors[f"{prefix}.factor"] = MESSAGE_FACTOR % {"maximum": MAX_FACTOR}
-        elif kind == AmendmentChangeKind.MOVE:
-            row.places = _int_in(data.get("places"), 1, MAX_PLACES)
-            if row.places is None:
-                errors[f"{prefix}.places"] = MESSAGE_MOVE_PLACES % {"maximum": MAX_PLACES}
-            ends = []
-            for end in ("from", "to"):
-                region, category = data.get(f"{end}_region") or None, data.get(f"{end}_category") or ""
-                if (region is None) != (not category):
-                    errors[f"{prefix}.{end}_region"] = MESSAGE_MOVE_END
-                    continue
-                if category and category not in CATEGORIES:
-                    errors[f"{prefix}.{end}_category"] = MESSAGE_CATEGORY
-                    continue
-                try:
-                    region = _region_in_year(region, regions)
-                except LookupError:
-                    errors[f"{prefix}.{end}_region"] = MESSAGE_REGION % {"region": region, "year": year}
-                    continue
-                setattr(row, f"{end}_region", region)
-                setattr(row, f"{end}_category", category)
-                ends.append((region.pk if region else None, category))
-            if len(ends) == 2 and ends[0] == ends[1]:
-                errors[f"{prefix}.to_region"] = MESSAGE_MOVE_SAME
-        elif kind == AmendmentChangeKind.RESERVE:
-            errors.update(_reserve_row(row, data, prefix, year=year, regions=regions, reserve_cells=reserve_cells))
-        elif kind == AmendmentChangeKind.CAP:
-            country = data.get("country")
-            row.country = country if isinstance(country, str) else ""
-            if row.country not in capped:
-                errors[f"{prefix}.country"] = MESSAGE_CAP_UNKNOWN % {"year": year}
-            row.target = _int_in(data.get("target"), 0, MAX_PLACES)
-            if row.target is None:
-                errors[f"{prefix}.target"] = MESSAGE_TARGET % {"maximum": MAX_PLACES}
-        else:
+        build = _ROW_BUILDERS.get(kind) if isinstance(kind, str) else None
+        if build is None:
             errors[f"{prefix}.kind"] = MESSAGE_CHANGE_KIND
+        else:
+            errors.update(build(row, data, prefix, known))
         rows.append(row)
     if errors:
         raise ValidationError(errors)
     return rows
 
 
-def _reserve_row(row: AmendmentChange, data: dict, prefix: str, *, year: int, regions, reserve_cells) -> dict:
+def _region_row(row: AmendmentChange, data: dict, prefix: str, known: _YearCells) -> dict:
+    """The row's region (optional): one with cells in the year's ledger."""
+    try:
+        row.region = _region_in_year(data.get("region"), known.regions)
+    except LookupError:
+        return {f"{prefix}.region": MESSAGE_REGION % {"region": data.get("region"), "year": known.year}}
+    return {}
+
+
+def _target_row(row: AmendmentChange, data: dict, prefix: str) -> dict:
+    row.target = _int_in(data.get("target"), 0, MAX_PLACES)
+    return {f"{prefix}.target": MESSAGE_TARGET % {"maximum": MAX_PLACES}} if row.target is None else {}
+
+
+def _scale_row(row: AmendmentChange, data: dict, prefix: str, known: _YearCells) -> dict:
+    """A scale row: a category (in one region, or all), and a target or a factor — one of them."""
+    errors = {}
+    if data.get("category") not in CATEGORIES:
+        errors[f"{prefix}.category"] = MESSAGE_CATEGORY
+    row.category = data.get("category") or ""
+    errors.update(_region_row(row, data, prefix, known))
+    target, factor = data.get("target"), data.get("factor")
+    if (target is None) == (factor is None):
+        errors[f"{prefix}.target"] = MESSAGE_TARGET_OR_FACTOR
+    elif target is not None:
+        errors.update(_target_row(row, data, prefix))
+    else:
+        row.factor = _factor(factor)
+        if row.factor is None:
+            errors[f"{prefix}.factor"] = MESSAGE_FACTOR % {"maximum": MAX_FACTOR}
+    return errors
+
+
+def _move_end(row: AmendmentChange, data: dict, prefix: str, end: str, known: _YearCells, errors: dict):
+    """One end of a move ("from" or "to"): a region with a category, or neither (the national headroom). Sets it on
+    the row and returns (region id, category), or adds its error and returns None."""
+    region, category = data.get(f"{end}_region") or None, data.get(f"{end}_category") or ""
+    if (region is None) != (not category):
+        errors[f"{prefix}.{end}_region"] = MESSAGE_MOVE_END
+        return None
+    if category and category not in CATEGORIES:
+        errors[f"{prefix}.{end}_category"] = MESSAGE_CATEGORY
+        return None
+    try:
+        region = _region_in_year(region, known.regions)
+    except LookupError:
+        errors[f"{prefix}.{end}_region"] = MESSAGE_REGION % {"region": region, "year": known.year}
+        return None
+    setattr(row, f"{end}_region", region)
+    setattr(row, f"{end}_category", category)
+    return (region.pk if region else None, category)
+
+
+def _move_row(row: AmendmentChange, data: dict, prefix: str, known: _YearCells) -> dict:
+    """A move row: exact places from one end to another, the two ends different."""
+    errors = {}
+    row.places = _int_in(data.get("places"), 1, MAX_PLACES)
+    if row.places is None:
+        errors[f"{prefix}.places"] = MESSAGE_MOVE_PLACES % {"maximum": MAX_PLACES}
+    ends = [_move_end(row, data, prefix, end, known, errors) for end in ("from", "to")]
+    if None not in ends and ends[0] == ends[1]:
+        errors[f"{prefix}.to_region"] = MESSAGE_MOVE_SAME
+    return errors
+
+
+def _reserve_row(row: AmendmentChange, data: dict, prefix: str, known: _YearCells) -> dict:
     """A reserve row: an existing reserve of the year (project, region, category) and its new places."""
     errors = {}
     project, category = data.get("project"), data.get("category")
@@ -628,16 +752,33 @@ def _reserve_row(row: AmendmentChange, data: dict, prefix: str, *, year: int, re
     row.category = category if category in CATEGORIES else ""
     if not row.category:
         errors[f"{prefix}.category"] = MESSAGE_CATEGORY
-    try:
-        row.region = _region_in_year(data.get("region"), regions)
-    except LookupError:
-        errors[f"{prefix}.region"] = MESSAGE_REGION % {"region": data.get("region"), "year": year}
-    if not errors and (row.region is None or (row.project_key, row.region.code, row.category) not in reserve_cells):
-        errors[f"{prefix}.project"] = MESSAGE_RESERVE_UNKNOWN % {"year": year}
-    row.target = _int_in(data.get("target"), 0, MAX_PLACES)
-    if row.target is None:
-        errors[f"{prefix}.target"] = MESSAGE_TARGET % {"maximum": MAX_PLACES}
+    errors.update(_region_row(row, data, prefix, known))
+    if not errors and (
+        row.region is None or (row.project_key, row.region.code, row.category) not in known.reserve_cells
+    ):
+        errors[f"{prefix}.project"] = MESSAGE_RESERVE_UNKNOWN % {"year": known.year}
+    errors.update(_target_row(row, data, prefix))
     return errors
+
+
+def _cap_row(row: AmendmentChange, data: dict, prefix: str, known: _YearCells) -> dict:
+    """A cap row: a country capped in the year's ledger and its new places."""
+    errors = {}
+    country = data.get("country")
+    row.country = country if isinstance(country, str) else ""
+    if row.country not in known.capped:
+        errors[f"{prefix}.country"] = MESSAGE_CAP_UNKNOWN % {"year": known.year}
+    errors.update(_target_row(row, data, prefix))
+    return errors
+
+
+#: Each change kind's row: fills the row from the data and returns its errors by field ("changes.2.target").
+_ROW_BUILDERS = {
+    AmendmentChangeKind.SCALE: _scale_row,
+    AmendmentChangeKind.MOVE: _move_row,
+    AmendmentChangeKind.RESERVE: _reserve_row,
+    AmendmentChangeKind.CAP: _cap_row,
+}
 
 
 def _record(amendment: QuotaAmendment) -> dict:
