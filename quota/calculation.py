@@ -658,6 +658,30 @@ class PlanResult:
             "country_caps": dict(self.country_caps),
         }
 
+    def rule_results(self) -> dict[str, Any]:
+        """Each rule's result, as the plan stores it (DOMAIN §3): the reserves within the ceiling, the cells and
+        national headroom summing to the pool, the managers/specialists rule with its fix (none applied yet), the
+        country caps within the ceiling. Assembled here once; a refusal of the maths never gets this far."""
+        cells = sum(self.cells.values())
+        return {
+            "reserves_within_ceiling": {"passes": True, "reserved": self.reserves_total, "ceiling": self.ceiling},
+            "cells_sum_to_pool": {
+                "passes": cells + self.national_headroom == self.pool,
+                "cells": cells,
+                "national_headroom": self.national_headroom,
+                "pool": self.pool,
+            },
+            "managers_specialists": {
+                **self.share.as_dict(),
+                "flagged": self.flagged,
+                "fix": None if self.fix is None else self.fix.as_dict(),
+                "fix_error_code": self.fix_error_code,
+                "fix_error_message": self.fix_error_message,
+                "fix_applied": None,
+            },
+            "country_caps_within_ceiling": {"passes": True, "caps": dict(self.country_caps), "ceiling": self.ceiling},
+        }
+
 
 def _distribute(
     *,

@@ -41,6 +41,7 @@ from .calculation import (
     LABOUR_FORCE_MISSING,
     NO_FIX_EXISTS,
     CalculationError,
+    PlanResult,
     compute_plan,
     managers_specialists_fix,
 )
@@ -705,29 +706,42 @@ def _calculation_refused(error: CalculationError, plan: QuotaPlan) -> DomainErro
     return DomainError(message, code=error.code)
 
 
-@transaction.atomic
-def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
-    """Compute a plan (DOMAIN §3 steps 1-5 through quota.calculation.compute_plan) and store the result.
+#: What the plan computation reads on the plan's relevant date (DOMAIN §9); the default shares only without demand.
+_PLAN_COMPUTE_POLICY = (
+    P.QUOTA_RATE_PERCENT,
+    P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT,
+    P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL,
+)
 
-    Inputs: the rate, the managers/specialists threshold, the seasonal switch (and, for the fallback, the default
-    category shares) in force on 1 January of the plan year (DOMAIN §9); the national labour force (official figure
-    of the statistics year, else the entered one); the plan's project reserves (Σ ≤ ceiling; the pool is what they
-    leave) and country caps (each within the ceiling); the accepted demand over the regions in force on 1 January;
-    with no demand at all, each of those regions' labour force of the statistics year. Stores the cells, the figures,
-    each rule's result and a snapshot of every input and policy version; the plan becomes computed, and an earlier
-    fix or override is gone with the earlier result. A refusal of the maths answers 409 with its code.
-    """
-    _require_ministry(actor)
-    plan = _lock_for(plan, "compute", actor)
+
+@dataclass
+class PlanComputeInputs:
+    """Everything `quota_plan_compute` reads, once: the policy in force on the relevant date (values and references),
+    the national labour force, the regions and demand, the reserves and caps, and — with no demand — the labour-force
+    fallback's inputs."""
+
+    day: date
+    policy: dict
+    rate: Decimal
+    threshold: Decimal
+    seasonal_included: bool
+    labour_force: int
+    national_input: dict
+    valid_regions: list
+    regions: dict
+    demand_rows: list
+    demand: dict
+    reserves: list[dict]
+    caps: list
+    fallback: dict = field(default_factory=dict)
+    regional_input: dict | None = None
+    illustrative: list[str] = field(default_factory=list)
+
+
+def _plan_compute_inputs(plan: QuotaPlan) -> PlanComputeInputs:
+    """Read the plan's inputs and the policy of its relevant date; 409 when a reserve's project is exempt."""
     day = plan.relevant_date
-    policy = {
-        name: policy_reference(name, on=day)
-        for name in (
-            P.QUOTA_RATE_PERCENT,
-            P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT,
-            P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL,
-        )
-    }
+    policy = {name: policy_reference(name, on=day) for name in _PLAN_COMPUTE_POLICY}
     rate = policy_value(P.QUOTA_RATE_PERCENT, on=day)
     threshold = policy_value(P.MANAGERS_SPECIALISTS_THRESHOLD_PERCENT, on=day)
     seasonal_included = policy_value(P.MANAGERS_SPECIALISTS_INCLUDES_SEASONAL, on=day)
@@ -744,97 +758,110 @@ def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
     exempt = sorted({r["project"] for r in reserves if r["mode"] == ProjectMode.EXEMPT})
     if exempt:
         raise DomainError(MESSAGE_EXEMPT_RESERVES % {"projects": ", ".join(exempt)}, code=CODE_PROJECT_EXEMPT)
-    caps = _cap_rows(plan)
-
-    fallback_inputs, regional_input, illustrative = {}, None, []
+    inputs = PlanComputeInputs(
+        day=day,
+        policy=policy,
+        rate=rate,
+        threshold=threshold,
+        seasonal_included=seasonal_included,
+        labour_force=labour_force,
+        national_input=national_input,
+        valid_regions=valid_regions,
+        regions=regions,
+        demand_rows=demand_rows,
+        demand=demand,
+        reserves=reserves,
+        caps=_cap_rows(plan),
+    )
     if not any(demand.values()):
-        policy[P.DEFAULT_CATEGORY_SHARES] = policy_reference(P.DEFAULT_CATEGORY_SHARES, on=day)
-        figures = regional_labour_force(year=plan.statistics_year, regions=valid_regions)
-        regional_input = {
-            code: None
-            if figure is None
-            else {"persons": figure.persons, "period": figure.period, "status": figure.status, "figure_id": figure.pk}
-            for code, figure in figures.items()
-        }
-        illustrative = [
-            f"{code}/{plan.statistics_year}/{f['period']}"
-            for code, f in regional_input.items()
-            if f and f["status"] == "illustrative"
-        ]
-        fallback_inputs = {
-            "regional_labour_force": {code: (f and f.persons) for code, f in figures.items()},
-            "default_category_shares": policy_value(P.DEFAULT_CATEGORY_SHARES, on=day),
-            "regions": list(figures),
-        }
+        _read_fallback_inputs(plan, inputs)
+    return inputs
+
+
+def _read_fallback_inputs(plan: QuotaPlan, inputs: PlanComputeInputs) -> None:
+    """No demand at all: each region's labour force of the statistics year and the default category shares."""
+    day = inputs.day
+    inputs.policy[P.DEFAULT_CATEGORY_SHARES] = policy_reference(P.DEFAULT_CATEGORY_SHARES, on=day)
+    figures = regional_labour_force(year=plan.statistics_year, regions=inputs.valid_regions)
+    inputs.regional_input = {
+        code: None
+        if figure is None
+        else {"persons": figure.persons, "period": figure.period, "status": figure.status, "figure_id": figure.pk}
+        for code, figure in figures.items()
+    }
+    inputs.illustrative = [
+        f"{code}/{plan.statistics_year}/{f['period']}"
+        for code, f in inputs.regional_input.items()
+        if f and f["status"] == "illustrative"
+    ]
+    inputs.fallback = {
+        "regional_labour_force": {code: (f and f.persons) for code, f in figures.items()},
+        "default_category_shares": policy_value(P.DEFAULT_CATEGORY_SHARES, on=day),
+        "regions": list(figures),
+    }
+
+
+def _compute(plan: QuotaPlan, inputs: PlanComputeInputs) -> PlanResult:
+    """quota.calculation.compute_plan (pure) over the inputs; its refusal as the API's 409."""
     try:
-        result = compute_plan(
-            rate_percent=rate,
-            labour_force=labour_force,
-            reserves=[(r["region"], r["category"], r["places"]) for r in reserves],
-            demand=demand,
-            threshold_percent=threshold,
-            seasonal_included=seasonal_included,
-            country_caps=caps,
-            **fallback_inputs,
+        return compute_plan(
+            rate_percent=inputs.rate,
+            labour_force=inputs.labour_force,
+            reserves=[(r["region"], r["category"], r["places"]) for r in inputs.reserves],
+            demand=inputs.demand,
+            threshold_percent=inputs.threshold,
+            seasonal_included=inputs.seasonal_included,
+            country_caps=inputs.caps,
+            **inputs.fallback,
         )
     except CalculationError as error:
         raise _calculation_refused(error, plan) from error
 
+
+def _computation_snapshot(plan: QuotaPlan, inputs: PlanComputeInputs, result: PlanResult, now) -> dict:
+    """Every input and policy version of the computation, and its result (DOMAIN §0)."""
+    return {
+        "plan": {"id": plan.pk, "year": plan.year, "statistics_year": plan.statistics_year},
+        "relevant_date": inputs.day.isoformat(),
+        "computed_at": now.isoformat(),
+        "computed_by": plan.computed_by_id,
+        "inputs": {
+            "national_labour_force": inputs.national_input,
+            "regions": sorted(inputs.regions),
+            "demand": _demand_table((r.region.code, r.category, r.places) for r in inputs.demand_rows),
+            "demand_total": sum(row.places for row in inputs.demand_rows),
+            "regional_labour_force": inputs.regional_input,
+            "reserves": inputs.reserves,
+            "country_caps": inputs.caps,
+        },
+        "policy": inputs.policy,
+        "illustrative_figures": inputs.illustrative,
+        "result": result.as_dict(),
+        "fix_applied": None,
+    }
+
+
+def _store_plan_result(plan: QuotaPlan, inputs: PlanComputeInputs, result: PlanResult, actor) -> None:
+    """Replace the plan's cells and figures with the result; the plan becomes computed (earlier fix and override
+    gone with the earlier result)."""
     now = timezone.now()
     _clear_result(plan)
     PlanCell.objects.bulk_create(
-        PlanCell(plan=plan, region=regions[code], category=category, places=places)
+        PlanCell(plan=plan, region=inputs.regions[code], category=category, places=places)
         for (code, category), places in result.cells.items()
     )
-    rule_results = {
-        "reserves_within_ceiling": {"passes": True, "reserved": result.reserves_total, "ceiling": result.ceiling},
-        "cells_sum_to_pool": {
-            "passes": sum(result.cells.values()) + result.national_headroom == result.pool,
-            "cells": sum(result.cells.values()),
-            "national_headroom": result.national_headroom,
-            "pool": result.pool,
-        },
-        "managers_specialists": {
-            **result.share.as_dict(),
-            "flagged": result.flagged,
-            "fix": None if result.fix is None else result.fix.as_dict(),
-            "fix_error_code": result.fix_error_code,
-            "fix_error_message": result.fix_error_message,
-            "fix_applied": None,
-        },
-        "country_caps_within_ceiling": {
-            "passes": True,
-            "caps": dict(result.country_caps),
-            "ceiling": result.ceiling,
-        },
-    }
     plan.status = QuotaPlan.Status.COMPUTED
     plan.ceiling, plan.pool, plan.national_headroom = result.ceiling, result.pool, result.national_headroom
     plan.method = result.method
     plan.share_numerator, plan.share_denominator = result.share.numerator, result.share.denominator
-    plan.rule_results = rule_results
-    plan.uses_illustrative_figures = bool(illustrative)
+    plan.rule_results = result.rule_results()
+    plan.uses_illustrative_figures = bool(inputs.illustrative)
     plan.computed_at, plan.computed_by = now, _user(actor)
-    plan.computation_snapshot = {
-        "plan": {"id": plan.pk, "year": plan.year, "statistics_year": plan.statistics_year},
-        "relevant_date": day.isoformat(),
-        "computed_at": now.isoformat(),
-        "computed_by": plan.computed_by_id,
-        "inputs": {
-            "national_labour_force": national_input,
-            "regions": sorted(regions),
-            "demand": _demand_table((r.region.code, r.category, r.places) for r in demand_rows),
-            "demand_total": sum(row.places for row in demand_rows),
-            "regional_labour_force": regional_input,
-            "reserves": reserves,
-            "country_caps": caps,
-        },
-        "policy": policy,
-        "illustrative_figures": illustrative,
-        "result": result.as_dict(),
-        "fix_applied": None,
-    }
+    plan.computation_snapshot = _computation_snapshot(plan, inputs, result, now)
     plan.save()
+
+
+def _record_plan_computed(plan: QuotaPlan, inputs: PlanComputeInputs, result: PlanResult, actor) -> None:
     record_event(
         actor=_user(actor),
         action="quota_plan.computed",
@@ -846,13 +873,34 @@ def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
             "national_headroom": result.national_headroom,
             "method": result.method,
             "flagged": result.flagged,
-            "labour_force": national_input,
-            "reserves": reserves,
-            "country_caps": caps,
-            "policy_periods": {name: reference["period_id"] for name, reference in policy.items()},
-            "illustrative_figures": illustrative,
+            "labour_force": inputs.national_input,
+            "reserves": inputs.reserves,
+            "country_caps": inputs.caps,
+            "policy_periods": {name: reference["period_id"] for name, reference in inputs.policy.items()},
+            "illustrative_figures": inputs.illustrative,
         },
     )
+
+
+@transaction.atomic
+def quota_plan_compute(*, plan: QuotaPlan, actor) -> QuotaPlan:
+    """Compute a plan (DOMAIN §3 steps 1-5 through quota.calculation.compute_plan) and store the result.
+
+    Inputs: the rate, the managers/specialists threshold, the seasonal switch (and, for the fallback, the default
+    category shares) in force on 1 January of the plan year (DOMAIN §9); the national labour force (official figure
+    of the statistics year, else the entered one); the plan's project reserves (Σ ≤ ceiling; the pool is what they
+    leave) and country caps (each within the ceiling); the accepted demand over the regions in force on 1 January;
+    with no demand at all, each of those regions' labour force of the statistics year. Stores the cells, the figures,
+    each rule's result (`PlanResult.rule_results`) and a snapshot of every input and policy version; the plan becomes
+    computed, and an earlier fix or override is gone with the earlier result. A refusal of the maths answers 409 with
+    its code. Read (`_plan_compute_inputs`) → compute (pure) → store → audit.
+    """
+    _require_ministry(actor)
+    plan = _lock_for(plan, "compute", actor)
+    inputs = _plan_compute_inputs(plan)
+    result = _compute(plan, inputs)
+    _store_plan_result(plan, inputs, result, actor)
+    _record_plan_computed(plan, inputs, result, actor)
     return plan
 
 
