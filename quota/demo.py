@@ -124,24 +124,12 @@ PLAN_POLICY = (
 def seed_demo_quota(*, stdout, on: date | None = None) -> None:
     """The current year's demo plan (`on`: today in Kazakhstan); see the module docstring."""
     year = (on or quota_today()).year
+    officials = _demo_officials(year, stdout=stdout)
+    if officials is None:
+        return
+    ministry, ministry2 = officials
+    regions = list(Region.objects.valid_on(date(year, 1, 1)).order_by("code"))
     statistics_year = year - 1
-    if QuotaPlan.objects.filter(year=year).exists():
-        stdout.write(f"Demo quota: the {year} plan exists, nothing to do")
-        return
-    User = get_user_model()
-    ministry = User.objects.filter(username="ministry").first()
-    ministry2 = User.objects.filter(username="ministry2").first()
-    if ministry is None or ministry2 is None:
-        stdout.write("Demo quota: skipped (the ministry demo logins are missing)")
-        return
-    relevant_date = date(year, 1, 1)
-    try:
-        for name in PLAN_POLICY:
-            policy_value(name, on=relevant_date)
-    except PolicyNotDefined as missing:
-        stdout.write(f"Demo quota: skipped ({missing.message})")
-        return
-    regions = list(Region.objects.valid_on(relevant_date).order_by("code"))
     if not LabourForceFigure.objects.filter(year=statistics_year).exists():
         labour_force_import(
             rows=_illustrative_figures(regions, statistics_year=statistics_year), actor=None, filename="quota/demo.py"
@@ -155,6 +143,38 @@ def seed_demo_quota(*, stdout, on: date | None = None) -> None:
         actor=ministry,
     )
     in_force = {region.code for region in regions}
+    plan = _seed_demo_plan_inputs(plan, in_force=in_force, ministry=ministry)
+    plan = _seed_demo_plan_decisions(plan, ministry=ministry, ministry2=ministry2)
+    stdout.write(
+        f"Demo quota: the {year} plan is approved (ceiling {plan.ceiling}, national headroom "
+        f"{plan.national_headroom}); proposed by ministry, approved by ministry2; its ledger is open"
+    )
+    _seed_demo_amendments(plan, ministry=ministry, ministry2=ministry2, stdout=stdout, on=on)
+
+
+def _demo_officials(year: int, *, stdout):
+    """The two ministry demo logins when the year's demo plan is due and can be computed (its policy is defined on 1
+    January), else None after saying why."""
+    if QuotaPlan.objects.filter(year=year).exists():
+        stdout.write(f"Demo quota: the {year} plan exists, nothing to do")
+        return None
+    User = get_user_model()
+    ministry = User.objects.filter(username="ministry").first()
+    ministry2 = User.objects.filter(username="ministry2").first()
+    if ministry is None or ministry2 is None:
+        stdout.write("Demo quota: skipped (the ministry demo logins are missing)")
+        return None
+    try:
+        for name in PLAN_POLICY:
+            policy_value(name, on=date(year, 1, 1))
+    except PolicyNotDefined as missing:
+        stdout.write(f"Demo quota: skipped ({missing.message})")
+        return None
+    return ministry, ministry2
+
+
+def _seed_demo_plan_inputs(plan, *, in_force: set[str], ministry):
+    """The demo plan's demand (regions in force only), its project reserve and its country cap."""
     rows = [
         {"region": code, "category": category, "places": places}
         for code, values in DEMO_DEMAND.items()
@@ -181,7 +201,12 @@ def seed_demo_quota(*, stdout, on: date | None = None) -> None:
     country = Country.objects.filter(alpha_2=DEMO_CAP["country"], eaeu_member=False).first()
     if country is not None:
         country_cap_add(plan=plan, country=country, places=DEMO_CAP["places"], actor=ministry)
+    return plan
 
+
+def _seed_demo_plan_decisions(plan, *, ministry, ministry2):
+    """Compute the plan, meet the managers/specialists rule (the fix, else an override confirmed by ministry2), then
+    ministry proposes it and ministry2 approves it."""
     plan = quota_plan_compute(plan=plan, actor=ministry)
     if plan.is_flagged:
         if plan.managers_specialists.get("fix"):
@@ -190,12 +215,7 @@ def seed_demo_quota(*, stdout, on: date | None = None) -> None:
             plan = quota_plan_override(plan=plan, reason=DEMO_OVERRIDE_REASON, actor=ministry)
             plan = quota_plan_confirm_override(plan=plan, actor=ministry2)
     plan = quota_plan_propose(plan=plan, actor=ministry)
-    plan = quota_plan_approve(plan=plan, actor=ministry2)
-    stdout.write(
-        f"Demo quota: the {year} plan is approved (ceiling {plan.ceiling}, national headroom "
-        f"{plan.national_headroom}); proposed by ministry, approved by ministry2; its ledger is open"
-    )
-    _seed_demo_amendments(plan, ministry=ministry, ministry2=ministry2, stdout=stdout, on=on)
+    return quota_plan_approve(plan=plan, actor=ministry2)
 
 
 def _seed_demo_amendments(plan, *, ministry, ministry2, stdout, on: date | None) -> None:
