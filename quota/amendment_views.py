@@ -8,13 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
 from common.models import Region
 from common.pages import role_required
 from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
-from common.workflow import awaits_other_official
+from common.workflow_views import WorkflowPages
 
 from . import workflow
 from .amendment_forms import AmendmentChangeForm, AmendmentChangeFormSet, AmendmentForm, add_service_errors
@@ -369,27 +368,16 @@ def _detail_context(request, amendment, **overrides) -> dict:
         "refusal": refusal,
         "quota_reader": role in QUOTA_DATA_READERS,
         "action_error": None,
-        "step_refusals": refusals,
-        # Why a step this official would take next is refused (shown beside the controls; the stale version, the
-        # failed checks and an unamendable plan have their own places on the page).
-        "step_hints": []
-        if refusal
-        else workflow.AMENDMENT_WORKFLOW.step_hints(
-            refusals, ("propose", "approve"), shown_elsewhere={CODE_STALE, CODE_CHECKS_FAILED}
+        # Why a step this official would take next is refused is shown beside the controls, except what has its own
+        # place on the page: the stale version, the failed checks and an unamendable plan.
+        **AMENDMENT_PAGES.controls(
+            amendment,
+            refusals,
+            lead="change",
+            hints=refusal is None,
+            shown_elsewhere={CODE_STALE, CODE_CHECKS_FAILED},
         ),
-        "can_edit": refusals["change"] is None,
-        "can_override": refusals["override"] is None,
-        "can_confirm_override": refusals["confirm_override"] is None,
-        "awaits_other_confirmation": amendment.override_pending and awaits_other_official(refusals["confirm_override"]),
-        "can_propose": refusals["propose"] is None,
-        "can_approve": refusals["approve"] is None,
-        "awaits_other_approval": awaits_other_official(refusals["approve"]),
-        "can_return": refusals["return"] is None,
     }
-    if context["can_override"]:
-        context["override_form"] = ReasonForm(auto_id="id_override_%s")
-    if context["can_return"]:
-        context["return_form"] = ReasonForm(auto_id="id_return_%s")
     context.update(overrides)
     return context
 
@@ -404,94 +392,33 @@ def amendment_detail_page(request, pk):
     return _render_detail(request, get_object_or_404(_amendments(request.user), pk=pk))
 
 
-def _refused(request, amendment, exc, **overrides):
-    """A refused step: the amendment page with the refusal, answered with its status (409 by the state, 400)."""
-    if isinstance(exc, ValidationError):
-        exc = DomainError(" ".join(exc.messages), code="invalid", status_code=400)
-    amendment.refresh_from_db()
-    return _render_detail(request, amendment, status=exc.status_code, action_error=exc, **overrides)
+def _amendment_for_step(request, pk):
+    return get_object_or_404(_amendments(request.user), pk=pk)
 
 
-def _step(request, pk, run, message):
-    """Run one workflow service on the amendment; a refusal shows the amendment page with its code and status."""
-    amendment = get_object_or_404(_amendments(request.user), pk=pk)
-    try:
-        amendment = run(amendment)
-    except (DomainError, ValidationError) as exc:
-        return _refused(request, amendment, exc)
-    messages.success(request, message(amendment))
-    return redirect("quota-amendment-detail-page", pk=amendment.pk)
+#: The amendment's step pages and workflow controls (common/workflow_views.py), shared in shape with the plan's.
+AMENDMENT_PAGES = WorkflowPages(
+    workflow=workflow.AMENDMENT_WORKFLOW,
+    subject="amendment",
+    lookup=_amendment_for_step,
+    render=_render_detail,
+    route_prefix="quota-amendment",
+    reason_form=ReasonForm,
+    roles=(MINISTRY_OFFICIAL,),
+)
 
-
-def _with_reason(request, pk, run, message, form_name):
-    amendment = get_object_or_404(_amendments(request.user), pk=pk)
-    form = ReasonForm(request.POST, auto_id=f"id_{form_name.split('_')[0]}_%s")
-    if not form.is_valid():
-        return _render_detail(request, amendment, status=400, **{form_name: form})
-    try:
-        amendment = run(amendment, form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for error in exc.messages:
-            form.add_error("reason", error)
-        return _render_detail(request, amendment, status=400, **{form_name: form})
-    except DomainError as exc:
-        return _refused(request, amendment, exc)
-    messages.success(request, message(amendment))
-    return redirect("quota-amendment-detail-page", pk=amendment.pk)
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def amendment_override_page(request, pk):
-    return _with_reason(
-        request,
-        pk,
-        lambda amendment, reason: amendment_override(amendment=amendment, reason=reason, actor=request.user),
-        lambda amendment: MESSAGE_OVERRIDE_RECORDED,
-        "override_form",
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def amendment_confirm_override_page(request, pk):
-    return _step(
-        request,
-        pk,
-        lambda amendment: amendment_confirm_override(amendment=amendment, actor=request.user),
-        lambda amendment: MESSAGE_OVERRIDE_CONFIRMED,
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def amendment_propose_page(request, pk):
-    return _step(
-        request,
-        pk,
-        lambda amendment: amendment_propose(amendment=amendment, actor=request.user),
-        lambda amendment: MESSAGE_PROPOSED % {"number": amendment.number},
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def amendment_approve_page(request, pk):
-    return _step(
-        request,
-        pk,
-        lambda amendment: amendment_approve(amendment=amendment, actor=request.user),
-        lambda amendment: MESSAGE_APPROVED % {"number": amendment.number, "version": amendment.version},
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def amendment_return_page(request, pk):
-    return _with_reason(
-        request,
-        pk,
-        lambda amendment, reason: amendment_return(amendment=amendment, reason=reason, actor=request.user),
-        lambda amendment: MESSAGE_RETURNED % {"number": amendment.number},
-        "return_form",
-    )
+amendment_override_page = AMENDMENT_PAGES.step_view("override", amendment_override, MESSAGE_OVERRIDE_RECORDED)
+amendment_confirm_override_page = AMENDMENT_PAGES.step_view(
+    "confirm_override", amendment_confirm_override, MESSAGE_OVERRIDE_CONFIRMED
+)
+amendment_propose_page = AMENDMENT_PAGES.step_view(
+    "propose", amendment_propose, lambda amendment: MESSAGE_PROPOSED % {"number": amendment.number}
+)
+amendment_approve_page = AMENDMENT_PAGES.step_view(
+    "approve",
+    amendment_approve,
+    lambda amendment: MESSAGE_APPROVED % {"number": amendment.number, "version": amendment.version},
+)
+amendment_return_page = AMENDMENT_PAGES.step_view(
+    "return", amendment_return, lambda amendment: MESSAGE_RETURNED % {"number": amendment.number}
+)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from common.pages import role_required
 from common.roles import DOMAIN_ROLES, MINISTRY_OFFICIAL, user_role
-from common.workflow import awaits_other_official
+from common.workflow_views import WorkflowPages
 
 from . import workflow
 from .amendments import plan_ceiling, plan_last_amendment, plan_version
@@ -333,19 +333,10 @@ def _national_totals(result, reserve_totals: list[int]) -> list[int] | None:
 def _plan_context(request, plan, **overrides) -> dict:
     """Everything the plan page shows; forms may be overridden by a failed POST to show its errors."""
     can_write = _can_write(request) and plan.is_editable
-    regions = plan_regions(plan)
-    demand = plan_demand_table(plan, regions=regions)
-    initial_grid = {
-        demand_field_name(region, category): places
-        for region, cells, _total in demand.rows
-        for category, places in zip(CATEGORIES, cells, strict=True)
-        if places
-    }
+    demand = plan_demand_table(plan, regions=plan_regions(plan))
     snapshot = plan.computation_snapshot or {}
     result = plan_result_table(plan)
     reserve_totals = plan_reserve_totals(plan)
-    # What this user may do now is the services' answer (quota.services.plan_step_refusals), never re-derived.
-    refusals = plan_step_refusals(plan, request.user)
     context = {
         "title": _("Quota plan %(year)s") % {"year": plan.year},
         "plan": plan,
@@ -367,36 +358,37 @@ def _plan_context(request, plan, **overrides) -> dict:
         "policy_used": list((snapshot.get("policy") or {}).values()),
         "action_error": None,
         "import_errors": [],
-        "step_refusals": refusals,
-        # Why proposing or approving is refused by the plan's own rules (a rule not met, the year's ledger open).
-        "step_hints": workflow.PLAN_WORKFLOW.step_hints(refusals, ("propose", "approve")),
-        "can_fix": refusals["apply_fix"] is None,
-        "can_override": refusals["override"] is None,
-        "can_confirm_override": refusals["confirm_override"] is None,
-        "awaits_other_confirmation": plan.override_pending and awaits_other_official(refusals["confirm_override"]),
-        "can_propose": refusals["propose"] is None,
-        "can_approve": refusals["approve"] is None,
-        "awaits_other_approval": awaits_other_official(refusals["approve"]),
-        "can_return": refusals["return"] is None,
+        **(_input_forms(plan, demand) if can_write else {}),
+        # What this user may do now is the services' answer (quota.services.plan_step_refusals), never re-derived;
+        # the hints say why proposing or approving is refused by the plan's own rules (a rule not met, the year's
+        # ledger open).
+        **PLAN_PAGES.controls(plan, plan_step_refusals(plan, request.user), lead="apply_fix"),
     }
-    if can_write:
-        context["inputs_form"] = QuotaPlanInputsForm(
+    context.update(overrides)
+    return context
+
+
+def _input_forms(plan, demand) -> dict:
+    """The empty forms of an editable plan's inputs, demand, reserves and caps."""
+    initial_grid = {
+        demand_field_name(region, category): places
+        for region, cells, _total in demand.rows
+        for category, places in zip(CATEGORIES, cells, strict=True)
+        if places
+    }
+    return {
+        "inputs_form": QuotaPlanInputsForm(
             initial={
                 "statistics_year": plan.statistics_year,
                 "entered_labour_force": plan.entered_labour_force,
                 "entered_labour_force_source": plan.entered_labour_force_source,
             }
-        )
-        context["grid_form"] = DemandGridForm(regions=demand_regions(demand), initial=initial_grid)
-        context["import_form"] = DemandImportForm()
-        context["reserve_form"] = ProjectReserveForm(plan=plan)
-        context["cap_form"] = CountryCapForm()
-    if context["can_override"]:
-        context["override_form"] = ReasonForm(auto_id="id_override_%s")
-    if context["can_return"]:
-        context["return_form"] = ReasonForm(auto_id="id_return_%s")
-    context.update(overrides)
-    return context
+        ),
+        "grid_form": DemandGridForm(regions=demand_regions(demand), initial=initial_grid),
+        "import_form": DemandImportForm(),
+        "reserve_form": ProjectReserveForm(plan=plan),
+        "cap_form": CountryCapForm(),
+    }
 
 
 def demand_regions(demand) -> list:
@@ -415,6 +407,18 @@ def plan_detail_page(request, pk):
 
 def _plan_for_change(request, pk):
     return get_object_or_404(quota_plan_list(user=request.user), pk=pk)
+
+
+#: The plan's step pages and workflow controls (common/workflow_views.py), shared in shape with the amendments'.
+PLAN_PAGES = WorkflowPages(
+    workflow=workflow.PLAN_WORKFLOW,
+    subject="plan",
+    lookup=_plan_for_change,
+    render=_render_plan,
+    route_prefix="quota-plan",
+    reason_form=ReasonForm,
+    roles=(MINISTRY_OFFICIAL,),
+)
 
 
 @require_POST
@@ -492,13 +496,6 @@ def plan_compute_page(request, pk):
 # ---------------------------------------------------------------------------------------------------------------------
 # The plan's project reserves and country caps
 # ---------------------------------------------------------------------------------------------------------------------
-def _refused(request, plan, exc, **overrides):
-    """A refused change: the plan page with the refusal, answered with its status (409 frozen or approved, 400)."""
-    if isinstance(exc, ValidationError):
-        exc = DomainError(" ".join(exc.messages), code="invalid", status_code=400)
-    return _render_plan(request, plan, status=getattr(exc, "status_code", 400), action_error=exc, **overrides)
-
-
 def _plan_input_added(request, plan, form, service, message, anchor, form_name):
     """Add a reserve or a cap through its service: errors stay on the form, refusals show the plan page."""
     if form.is_valid():
@@ -507,7 +504,7 @@ def _plan_input_added(request, plan, form, service, message, anchor, form_name):
         except ValidationError as exc:
             _add_errors(form, exc)
         except DomainError as exc:
-            return _refused(request, plan, exc, **{form_name: form})
+            return PLAN_PAGES.refused(request, plan, exc, **{form_name: form})
         else:
             messages.success(request, message)
             return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + anchor)
@@ -518,7 +515,7 @@ def _plan_input_removed(request, plan, remove, message, anchor):
     try:
         remove(actor=request.user)
     except DomainError as exc:
-        return _refused(request, plan, exc)
+        return PLAN_PAGES.refused(request, plan, exc)
     messages.success(request, message)
     return redirect(reverse("quota-plan-detail-page", args=[plan.pk]) + anchor)
 
@@ -561,101 +558,26 @@ def plan_cap_remove_page(request, pk, cap_pk):
 # ---------------------------------------------------------------------------------------------------------------------
 # The workflow: fix, override, confirm, propose, approve, return (quota/workflow.py)
 # ---------------------------------------------------------------------------------------------------------------------
-def _workflow_step(request, pk, run, message):
-    """Run one workflow service on the plan; a refusal shows the plan page with its code and status."""
-    plan = _plan_for_change(request, pk)
-    try:
-        plan = run(plan)
-    except (DomainError, ValidationError) as exc:
-        return _refused(request, plan, exc)
-    messages.success(request, message(plan))
-    return redirect("quota-plan-detail-page", pk=plan.pk)
-
-
-def _with_reason(request, pk, run, message, form_name):
-    plan = _plan_for_change(request, pk)
-    form = ReasonForm(request.POST, auto_id=f"id_{form_name.split('_')[0]}_%s")
-    if not form.is_valid():
-        return _render_plan(request, plan, status=400, **{form_name: form})
-    try:
-        plan = run(plan, form.cleaned_data["reason"])
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return _render_plan(request, plan, status=400, **{form_name: form})
-    except DomainError as exc:
-        return _refused(request, plan, exc)
-    messages.success(request, message(plan))
-    return redirect("quota-plan-detail-page", pk=plan.pk)
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def plan_fix_page(request, pk):
-    return _workflow_step(
-        request,
-        pk,
-        lambda plan: quota_plan_apply_fix(plan=plan, actor=request.user),
-        lambda plan: (
-            MESSAGE_FIX_APPLIED % {"moved": persons(plan.managers_specialists["fix_applied"]["moved_to_headroom"])}
-        ),
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def plan_override_page(request, pk):
-    return _with_reason(
-        request,
-        pk,
-        lambda plan, reason: quota_plan_override(plan=plan, reason=reason, actor=request.user),
-        lambda plan: MESSAGE_OVERRIDE_RECORDED,
-        "override_form",
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def plan_confirm_override_page(request, pk):
-    return _workflow_step(
-        request,
-        pk,
-        lambda plan: quota_plan_confirm_override(plan=plan, actor=request.user),
-        lambda plan: MESSAGE_OVERRIDE_CONFIRMED,
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def plan_propose_page(request, pk):
-    return _workflow_step(
-        request,
-        pk,
-        lambda plan: quota_plan_propose(plan=plan, actor=request.user),
-        lambda plan: MESSAGE_PROPOSED % {"year": plan.year},
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def plan_approve_page(request, pk):
-    return _workflow_step(
-        request,
-        pk,
-        lambda plan: quota_plan_approve(plan=plan, actor=request.user),
-        lambda plan: MESSAGE_APPROVED % {"year": plan.year},
-    )
-
-
-@require_POST
-@role_required(MINISTRY_OFFICIAL)
-def plan_return_page(request, pk):
-    return _with_reason(
-        request,
-        pk,
-        lambda plan, reason: quota_plan_return(plan=plan, reason=reason, actor=request.user),
-        lambda plan: MESSAGE_RETURNED % {"year": plan.year},
-        "return_form",
-    )
+plan_fix_page = PLAN_PAGES.step_view(
+    "apply_fix",
+    quota_plan_apply_fix,
+    lambda plan: (
+        MESSAGE_FIX_APPLIED % {"moved": persons(plan.managers_specialists["fix_applied"]["moved_to_headroom"])}
+    ),
+)
+plan_override_page = PLAN_PAGES.step_view("override", quota_plan_override, MESSAGE_OVERRIDE_RECORDED)
+plan_confirm_override_page = PLAN_PAGES.step_view(
+    "confirm_override", quota_plan_confirm_override, MESSAGE_OVERRIDE_CONFIRMED
+)
+plan_propose_page = PLAN_PAGES.step_view(
+    "propose", quota_plan_propose, lambda plan: MESSAGE_PROPOSED % {"year": plan.year}
+)
+plan_approve_page = PLAN_PAGES.step_view(
+    "approve", quota_plan_approve, lambda plan: MESSAGE_APPROVED % {"year": plan.year}
+)
+plan_return_page = PLAN_PAGES.step_view(
+    "return", quota_plan_return, lambda plan: MESSAGE_RETURNED % {"year": plan.year}
+)
 
 
 @role_required(*QUOTA_DATA_READERS)
