@@ -9,11 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .amendments import MAX_CHANGES
-from .calculation import MAX_FACTOR
 from .forms import WholeNumberField
-from .imports import MAX_PLACES
+from .inputs import FACTOR_DECIMAL_PLACES, FACTOR_MAX_DIGITS, MAX_FACTOR, MAX_PLACES, MAX_REASON_LENGTH
 from .models import AmendmentChangeKind, QuotaCategory
-from .services import MAX_REASON_LENGTH
 
 MESSAGE_NOT_FOR_KIND = _("Leave this empty in a %(kind)s row.")
 
@@ -76,8 +74,8 @@ class AmendmentChangeForm(forms.Form):
         required=False,
         min_value=0,
         max_value=MAX_FACTOR,
-        max_digits=7,
-        decimal_places=4,
+        max_digits=FACTOR_MAX_DIGITS,
+        decimal_places=FACTOR_DECIMAL_PLACES,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
     )
     places = _number(minimum=1)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,7 +56,6 @@ from .calculation import (
     INVALID_FACTOR,
     INVALID_MOVE,
     INVALID_TARGET,
-    MAX_FACTOR,
     MOVE_EXCEEDS_PLACES,
     NOTHING_TO_SCALE,
     TARGET_BELOW_RESERVES,
@@ -73,7 +72,16 @@ from .calculation import (
     national_totals,
     quota_ceiling,
 )
-from .imports import MAX_PLACES
+from .inputs import (
+    MAX_FACTOR,
+    MAX_PLACES,
+    MESSAGE_MOVE_PLACES,
+    MESSAGE_TARGET,
+    factor_error,
+    factor_in,
+    reason_given,
+    whole_in,
+)
 from .ledger import MESSAGE_BELOW_HELD, Reallocation, describe_below_held, quota_amend, quota_today
 from .models import (
     AmendmentCell,
@@ -85,7 +93,6 @@ from .models import (
     QuotaPlan,
     QuotaYear,
 )
-from .services import reason_given
 
 MAX_CHANGES = 100
 
@@ -143,9 +150,6 @@ MESSAGE_NO_CHANGES = _("Give at least one change (at most %(limit)s).")
 MESSAGE_CHANGE_KIND = _("Choose scale (a new total for a category) or move (exact places).")
 MESSAGE_CATEGORY = _("Choose a category: 1, 2, 3, 4 or S.")
 MESSAGE_TARGET_OR_FACTOR = _("Give either a target total or a factor, not both.")
-MESSAGE_TARGET = _("Enter a whole number of places from 0 to %(maximum)s.")
-MESSAGE_FACTOR = _("Enter a factor above 0 and at most %(maximum)s, with at most four decimals (e.g. 0.8).")
-MESSAGE_MOVE_PLACES = _("Enter a whole number of places from 1 to %(maximum)s.")
 MESSAGE_MOVE_END = _("Give both the region and the category, or neither for the national headroom.")
 MESSAGE_MOVE_SAME = _("A move needs two different ends.")
 MESSAGE_REGION = _("%(region)s has no cell in the %(year)s quota.")
@@ -600,24 +604,6 @@ def _effective_date(value) -> date:
     return value
 
 
-def _int_in(value, low: int, high: int) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        return None
-    return value
-
-
-def _factor(value) -> Decimal | None:
-    try:
-        factor = Decimal(str(value)) if not isinstance(value, bool) else None
-    except (InvalidOperation, ValueError):
-        return None
-    if factor is None or not factor.is_finite() or not Decimal(0) < factor <= MAX_FACTOR:
-        return None
-    if factor.as_tuple().exponent < -4:
-        return None
-    return factor
-
-
 def _region_in_year(region, regions: dict[str, Region]):
     """A region with cells in the year's ledger, given by its code (or as a Region); None stays None."""
     if region is None or region == "":
@@ -689,7 +675,7 @@ def _region_row(row: AmendmentChange, data: dict, prefix: str, known: _YearCells
 
 
 def _target_row(row: AmendmentChange, data: dict, prefix: str) -> dict:
-    row.target = _int_in(data.get("target"), 0, MAX_PLACES)
+    row.target = whole_in(data.get("target"), 0, MAX_PLACES)
     return {f"{prefix}.target": MESSAGE_TARGET % {"maximum": MAX_PLACES}} if row.target is None else {}
 
 
@@ -706,9 +692,9 @@ def _scale_row(row: AmendmentChange, data: dict, prefix: str, known: _YearCells)
     elif target is not None:
         errors.update(_target_row(row, data, prefix))
     else:
-        row.factor = _factor(factor)
+        row.factor = factor_in(factor)
         if row.factor is None:
-            errors[f"{prefix}.factor"] = MESSAGE_FACTOR % {"maximum": MAX_FACTOR}
+            errors[f"{prefix}.factor"] = factor_error()
     return errors
 
 
@@ -735,7 +721,7 @@ def _move_end(row: AmendmentChange, data: dict, prefix: str, end: str, known: _Y
 def _move_row(row: AmendmentChange, data: dict, prefix: str, known: _YearCells) -> dict:
     """A move row: exact places from one end to another, the two ends different."""
     errors = {}
-    row.places = _int_in(data.get("places"), 1, MAX_PLACES)
+    row.places = whole_in(data.get("places"), 1, MAX_PLACES)
     if row.places is None:
         errors[f"{prefix}.places"] = MESSAGE_MOVE_PLACES % {"maximum": MAX_PLACES}
     ends = [_move_end(row, data, prefix, end, known, errors) for end in ("from", "to")]

@@ -4,22 +4,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Country, Region
-from common.validators import CODE_TOO_MANY_DIGITS, parse_whole_number
 from employers.models import Employer
 
 from .calculation import CATEGORIES
-from .imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH
-from .models import LabourForceFigure, PriorityProject, ProjectMode, QuotaCategory
-from .services import (
+from .inputs import (
     FIRST_PLAN_YEAR,
+    FIRST_STATISTICS_YEAR,
     LAST_PLAN_YEAR,
-    MAX_PROJECT_CODE,
-    MAX_PROJECT_NAME,
+    MAX_CORRECTION_REASON_LENGTH,
+    MAX_PERSONS,
+    MAX_PLACES,
     MAX_REASON_LENGTH,
+    MAX_SOURCE_LENGTH,
+    MESSAGE_NUMBER_RANGE,
+    MESSAGE_WHOLE_PERSONS,
+    whole_text,
 )
+from .models import LabourForceFigure, PriorityProject, ProjectMode, QuotaCategory
+from .services import MAX_PROJECT_CODE, MAX_PROJECT_NAME
 
-MESSAGE_WHOLE_PERSONS = _("Enter a whole number with digits only (no decimals or separators).")
-MESSAGE_PERSONS_RANGE = _("Enter a number from %(minimum)s to %(maximum)s.")
+
+def add_service_errors(form: forms.Form, exc: forms.ValidationError) -> None:
+    """A service's ValidationError by field (quota.inputs' messages) put back on the form's fields; a field the form
+    does not have goes to the form as a whole."""
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
 
 
 class WholeNumberField(forms.CharField):
@@ -35,14 +45,12 @@ class WholeNumberField(forms.CharField):
         if text in self.empty_values:
             return None
         try:
-            number = parse_whole_number(text, max_digits=len(str(self.maximum)))
-        except forms.ValidationError as exc:
-            if exc.code != CODE_TOO_MANY_DIGITS:
-                raise forms.ValidationError(MESSAGE_WHOLE_PERSONS, code="not_whole_number") from None
-            number = None  # more digits than the maximum has: out of range, refused before int()
+            number = whole_text(text, maximum=self.maximum)  # None: more digits than the maximum has
+        except forms.ValidationError:
+            raise forms.ValidationError(MESSAGE_WHOLE_PERSONS, code="not_whole_number") from None
         if number is None or not self.minimum <= number <= self.maximum:
             raise forms.ValidationError(
-                MESSAGE_PERSONS_RANGE % {"minimum": self.minimum, "maximum": self.maximum}, code="out_of_range"
+                MESSAGE_NUMBER_RANGE % {"minimum": self.minimum, "maximum": self.maximum}, code="out_of_range"
             )
         return number
 
@@ -63,7 +71,9 @@ class LabourForceCorrectForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=LabourForceFigure.Status.choices)
     source = forms.CharField(label=_("Source"), max_length=MAX_SOURCE_LENGTH)
     reason = forms.CharField(
-        label=_("Reason for the correction"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for the correction"),
+        max_length=MAX_CORRECTION_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -27,16 +27,13 @@ from common.models import Region
 from common.validators import WHOLE_NUMBER, parse_whole_number
 
 from .calculation import CATEGORIES
+from .inputs import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH, whole_text
 from .models import NATIONAL_CODE, FigureStatus, StatisticsPeriod, period_bounds
 
 CODE_INVALID_FILE = "invalid_file"
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
-MAX_SOURCE_LENGTH = 500
-MAX_PERSONS = 1_000_000_000  # far above any country's labour force; keeps typing slips out
-MAX_PLACES = 10_000_000
-FIRST_STATISTICS_YEAR = 1991
 
 MESSAGE_FILE_REJECTED = _(
     "The file was rejected and nothing was imported: %(count)s problem(s), listed row by row. "
@@ -311,10 +308,9 @@ def whole_number(row: int, field: str, text: str, *, minimum: int, maximum: int)
         raise _Invalid(_error(row, field, NEGATIVE, MESSAGE_NEGATIVE, value=text))
     if not _DIGITS.fullmatch(text):
         raise _Invalid(_error(row, field, NOT_WHOLE_NUMBER, MESSAGE_NOT_WHOLE_NUMBER, value=text))
-    try:
-        value = parse_whole_number(text, max_digits=len(str(maximum)))
-    except ValidationError:  # more digits than the maximum has: refused before int() (4,300 digits raise)
-        raise _Invalid(_error(row, field, ABOVE_MAXIMUM, MESSAGE_ABOVE_MAXIMUM, maximum=maximum, value=text)) from None
+    value = whole_text(text, maximum=maximum)
+    if value is None:  # more digits than the maximum has: refused before int() (4,300 digits raise)
+        raise _Invalid(_error(row, field, ABOVE_MAXIMUM, MESSAGE_ABOVE_MAXIMUM, maximum=maximum, value=text))
     if value < minimum:
         raise _Invalid(_error(row, field, BELOW_MINIMUM, MESSAGE_BELOW_MINIMUM, minimum=minimum, value=value))
     if value > maximum:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from common.models import AppendOnlyModel, Country, Region
 
 from .calculation import CATEGORIES
+from .inputs import FACTOR_DECIMAL_PLACES, FACTOR_MAX_DIGITS
 from .querysets import (
     LabourForceFigureQuerySet,
     LedgerMovementQuerySet,
@@ -901,7 +902,9 @@ class AmendmentChange(models.Model):
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
     target = models.PositiveIntegerField(_("target total"), null=True, blank=True)
-    factor = models.DecimalField(_("factor"), max_digits=7, decimal_places=4, null=True, blank=True)
+    factor = models.DecimalField(
+        _("factor"), max_digits=FACTOR_MAX_DIGITS, decimal_places=FACTOR_DECIMAL_PLACES, null=True, blank=True
+    )
     places = models.PositiveIntegerField(_("places"), null=True, blank=True)
     from_region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from region")

@@ -45,15 +45,17 @@ from .calculation import (
     compute_plan,
     managers_specialists_fix,
 )
-from .imports import (
-    FIRST_STATISTICS_YEAR,
-    MAX_PERSONS,
-    MAX_PLACES,
-    MAX_SOURCE_LENGTH,
-    FigureRow,
-    parse_demand,
-    parse_labour_force,
-)
+from .imports import FigureRow, parse_demand, parse_labour_force
+
+# Input bounds, messages and the reason check: quota.inputs (the `X as X` names are re-exported for the façade).
+from .inputs import FIRST_PLAN_YEAR as FIRST_PLAN_YEAR
+from .inputs import LAST_PLAN_YEAR as LAST_PLAN_YEAR
+from .inputs import MAX_REASON_LENGTH as MAX_REASON_LENGTH
+from .inputs import MAX_SOURCE_LENGTH, persons_error, plan_year_error, statistics_year_error
+from .inputs import MESSAGE_PLACES_RANGE as MESSAGE_PLACES_RANGE
+from .inputs import MESSAGE_REASON_REQUIRED_FOR as MESSAGE_REASON_REQUIRED_FOR
+from .inputs import places as _places
+from .inputs import reason_given as reason_given
 from .ledger import CellOpening, ledger_open
 from .models import (
     CellKind,
@@ -72,7 +74,6 @@ from .selectors import national_labour_force, regional_labour_force
 SHIPPED_LABOUR_FORCE = Path(__file__).resolve().parent / "data" / "labour_force.csv"
 
 MESSAGE_MINISTRY_ONLY = _("Only a ministry official may change labour-force statistics and quota plans.")
-MESSAGE_PERSONS_RANGE = _("The labour force must be a whole number of persons from 1 to %(maximum)s.")
 MESSAGE_SOURCE_REQUIRED = _("Name the source of the figure.")
 MESSAGE_SOURCE_TOO_LONG = _("The source is longer than %(limit)s characters.")
 MESSAGE_REASON_REQUIRED = _("Give the reason for the correction.")
@@ -201,8 +202,8 @@ def labour_force_correct(
     _require_ministry(actor)
     figure = LabourForceFigure.objects.select_for_update(of=("self",)).select_related("region").get(pk=figure.pk)
     errors = {}
-    if isinstance(persons, bool) or not isinstance(persons, int) or not 1 <= persons <= MAX_PERSONS:
-        errors["persons"] = MESSAGE_PERSONS_RANGE % {"maximum": MAX_PERSONS}
+    if persons_error(persons):
+        errors["persons"] = persons_error(persons)
     source = (source or "").strip()
     if not source:
         errors["source"] = MESSAGE_SOURCE_REQUIRED
@@ -279,8 +280,6 @@ CODE_RULES_NOT_MET = "rules_not_met"
 CODE_QUOTA_YEAR_EXISTS = "quota_year_exists"
 CODE_PROJECT_EXEMPT = "project_exempt"
 
-FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 2000, 2100
-MAX_REASON_LENGTH = 2000
 
 MESSAGE_PLAN_EXISTS = _("There is already a quota plan for %(year)s: open it and revise its inputs.")
 MESSAGE_PLAN_NOT_EDITABLE = _("The plan for %(year)s is %(status)s: its inputs can no longer change.")
@@ -315,10 +314,6 @@ MESSAGE_OVERRIDE_NOT_CONFIRMED = _(
 MESSAGE_QUOTA_YEAR_EXISTS = _(
     "The quota ledger of %(year)s is already open: a year has one approved plan, changed only by amendments."
 )
-MESSAGE_REASON_REQUIRED_FOR = _("Give the reason.")
-MESSAGE_REASON_TOO_LONG = _("The reason is longer than %(limit)s characters.")
-MESSAGE_PLAN_YEAR = _("Enter a quota year from %(first)s to %(last)s.")
-MESSAGE_STATISTICS_YEAR = _("The statistics year must be from %(first)s to the plan year %(year)s.")
 MESSAGE_OFFICIAL_FIGURE_EXISTS = _(
     "The statistics year %(year)s has an official national labour force (%(persons)s persons, %(period)s): the plan "
     "uses it, so no other figure can be entered."
@@ -424,16 +419,16 @@ def _plan_record(plan: QuotaPlan) -> dict:
 def _check_plan_inputs(plan: QuotaPlan) -> None:
     """Validate a plan's inputs together; ValidationError by field."""
     errors = {}
-    if not isinstance(plan.year, int) or not FIRST_PLAN_YEAR <= plan.year <= LAST_PLAN_YEAR:
-        raise ValidationError({"year": MESSAGE_PLAN_YEAR % {"first": FIRST_PLAN_YEAR, "last": LAST_PLAN_YEAR}})
-    if not isinstance(plan.statistics_year, int) or not FIRST_STATISTICS_YEAR <= plan.statistics_year <= plan.year:
-        errors["statistics_year"] = MESSAGE_STATISTICS_YEAR % {"first": FIRST_STATISTICS_YEAR, "year": plan.year}
+    if plan_year_error(plan.year):
+        raise ValidationError({"year": plan_year_error(plan.year)})
+    if statistics_year_error(plan.statistics_year, year=plan.year):
+        errors["statistics_year"] = statistics_year_error(plan.statistics_year, year=plan.year)
     entered = plan.entered_labour_force
     plan.entered_labour_force_source = (plan.entered_labour_force_source or "").strip()
     if entered is None:
         plan.entered_labour_force_source = ""
-    elif isinstance(entered, bool) or not isinstance(entered, int) or not 1 <= entered <= MAX_PERSONS:
-        errors["entered_labour_force"] = MESSAGE_PERSONS_RANGE % {"maximum": MAX_PERSONS}
+    elif persons_error(entered):
+        errors["entered_labour_force"] = persons_error(entered)
     else:
         if not plan.entered_labour_force_source:
             errors["entered_labour_force_source"] = MESSAGE_ENTERED_SOURCE_REQUIRED
@@ -553,16 +548,6 @@ def _return_to_draft(plan: QuotaPlan) -> bool:
     _clear_result(plan)
     plan.status = QuotaPlan.Status.DRAFT
     return True
-
-
-def reason_given(reason) -> str:
-    """The written reason a decision needs, stripped; 400 on the `reason` field when empty or too long."""
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
-    if not reason:
-        raise ValidationError({"reason": MESSAGE_REASON_REQUIRED_FOR})
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError({"reason": MESSAGE_REASON_TOO_LONG % {"limit": MAX_REASON_LENGTH}})
-    return reason
 
 
 @transaction.atomic
@@ -1155,7 +1140,6 @@ MESSAGE_PROJECT_EXEMPT_NO_RESERVE = _(
 )
 MESSAGE_REGION_NOT_IN_PLAN = _("%(region)s is not a region in force on 1 January %(year)s.")
 MESSAGE_UNKNOWN_CATEGORY = _("Choose a category: 1, 2, 3, 4 or S.")
-MESSAGE_PLACES_RANGE = _("Enter a whole number of places from %(minimum)s to %(maximum)s.")
 MESSAGE_PROJECT_RESERVE_EXISTS = _(
     "The plan already reserves places for %(project)s in %(region)s, category %(category)s: change its places instead."
 )
@@ -1235,12 +1219,6 @@ def priority_project_update(*, project: PriorityProject, actor, **changes) -> Pr
 # ---------------------------------------------------------------------------------------------------------------------
 # A plan's project reserves and country caps: inputs like the demand (a computed plan returns to draft)
 # ---------------------------------------------------------------------------------------------------------------------
-def _places(value, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_PLACES:
-        raise ValidationError({"places": MESSAGE_PLACES_RANGE % {"minimum": minimum, "maximum": MAX_PLACES}})
-    return value
-
-
 def _input_changed(plan: QuotaPlan, *, action: str, actor, before=None, after=None) -> None:
     """A reserve or a cap changed: a computed plan returns to draft; one audit event on the plan (its history)."""
     was_computed = _return_to_draft(plan)

@@ -38,6 +38,7 @@ from .forms import (
     QuotaPlanCreateForm,
     QuotaPlanInputsForm,
     ReasonForm,
+    add_service_errors,
     demand_field_name,
 )
 from .imports import FileRejected
@@ -203,9 +204,7 @@ def labour_force_detail_page(request, pk):
             try:
                 labour_force_correct(figure=figure, **form.cleaned_data, actor=request.user)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, MESSAGE_CORRECTED % {"key": figure.key})
                 return redirect("labour-force-detail-page", pk=figure.pk)
@@ -260,19 +259,13 @@ def plan_create_page(request):
         try:
             plan = quota_plan_create(**form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             form.add_error("year" if exc.field == "year" else None, exc.message)
         else:
             messages.success(request, MESSAGE_PLAN_CREATED % {"year": plan.year})
             return redirect("quota-plan-detail-page", pk=plan.pk)
     return render(request, "quota/plan_form.html", {"title": _("New quota plan"), "form": form})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 #: Labels of a plan's audit events on its history page.
@@ -433,7 +426,7 @@ def plan_inputs_page(request, pk):
         try:
             quota_plan_update(plan=plan, **changes, actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             return _render_plan(request, plan, status=exc.status_code, action_error=exc)
         else:
@@ -502,7 +495,7 @@ def _plan_input_added(request, plan, form, service, message, anchor, form_name):
         try:
             service(plan=plan, **form.cleaned_data, actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             return PLAN_PAGES.refused(request, plan, exc, **{form_name: form})
         else:
@@ -653,7 +646,7 @@ def project_list_page(request):
             try:
                 project = priority_project_create(**form.cleaned_data, actor=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             except DomainError as exc:
                 form.add_error("code" if exc.field == "code" else None, exc.message)
             else:
@@ -691,7 +684,7 @@ def project_detail_page(request, pk):
             try:
                 priority_project_update(project=project, **form.cleaned_data, actor=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             except DomainError as exc:
                 form.add_error("mode" if exc.field == "mode" else None, exc.message)
             else:

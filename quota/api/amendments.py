@@ -27,8 +27,7 @@ from ..amendments import (
     amendment_step_refusals,
     amendment_update,
 )
-from ..calculation import MAX_FACTOR
-from ..imports import MAX_PLACES
+from ..inputs import FACTOR_DECIMAL_PLACES, FACTOR_MAX_DIGITS, MAX_FACTOR, MAX_PLACES, MAX_REASON_LENGTH
 from ..models import (
     AmendmentCell,
     AmendmentChange,
@@ -40,7 +39,6 @@ from ..models import (
     QuotaPlan,
 )
 from ..permissions import QUOTA_PLAN_PERMISSIONS
-from ..services import MAX_REASON_LENGTH
 from .serializers import ReasonInputSerializer, WholeNumberField
 
 MAX_ID = 2**63 - 1
@@ -80,8 +78,8 @@ class AmendmentChangeInputSerializer(InputSerializer):
         min_value=0, max_value=MAX_PLACES, required=False, allow_null=True, help_text=_("scale: the new total.")
     )
     factor = serializers.DecimalField(
-        max_digits=7,
-        decimal_places=4,
+        max_digits=FACTOR_MAX_DIGITS,
+        decimal_places=FACTOR_DECIMAL_PLACES,
         min_value=0,
         max_value=MAX_FACTOR,
         required=False,

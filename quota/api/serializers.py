@@ -8,10 +8,20 @@ from rest_framework import serializers
 from common.api.inputs import InputSerializer
 from common.api.workflow import WorkflowStepsMixin
 from common.models import Country, Region
-from common.validators import CODE_TOO_MANY_DIGITS, MAX_WHOLE_NUMBER_DIGITS, parse_whole_number
 from employers.models import Employer
 
-from ..imports import FIRST_STATISTICS_YEAR, MAX_PERSONS, MAX_PLACES, MAX_SOURCE_LENGTH
+from ..inputs import (
+    FIRST_PLAN_YEAR,
+    FIRST_STATISTICS_YEAR,
+    LAST_PLAN_YEAR,
+    MAX_CORRECTION_REASON_LENGTH,
+    MAX_PERSONS,
+    MAX_PLACES,
+    MAX_REASON_LENGTH,
+    MAX_SOURCE_LENGTH,
+    MESSAGE_WHOLE_NUMBER,
+    whole_text,
+)
 from ..models import (
     CountryCap,
     FigureStatus,
@@ -24,16 +34,7 @@ from ..models import (
     QuotaPlan,
 )
 from ..selectors import plan_demand_table, plan_national_labour_force, plan_result_table
-from ..services import (
-    FIRST_PLAN_YEAR,
-    LAST_PLAN_YEAR,
-    MAX_PROJECT_CODE,
-    MAX_PROJECT_NAME,
-    MAX_REASON_LENGTH,
-    plan_step_refusals,
-)
-
-MESSAGE_WHOLE_NUMBER = _("Enter a whole number: digits only, no decimals, exponent or separators.")
+from ..services import MAX_PROJECT_CODE, MAX_PROJECT_NAME, plan_step_refusals
 
 
 class WholeNumberField(serializers.IntegerField):
@@ -41,18 +42,17 @@ class WholeNumberField(serializers.IntegerField):
 
     default_error_messages = {"invalid": MESSAGE_WHOLE_NUMBER}
 
+    def __init__(self, *, max_value: int, **kwargs):
+        super().__init__(max_value=max_value, **kwargs)
+
     def to_internal_value(self, data):
         if isinstance(data, str):
-            # Digits counted before int() (common.validators): more than the maximum has is simply too large.
-            digits = len(str(self.max_value)) if self.max_value is not None else MAX_WHOLE_NUMBER_DIGITS
             try:
-                data = parse_whole_number(data.strip(), max_digits=digits)
-            except DjangoValidationError as exc:
-                if exc.code != CODE_TOO_MANY_DIGITS:
-                    self.fail("invalid")
-                if self.max_value is not None:
-                    self.fail("max_value", max_value=self.max_value)
-                raise serializers.ValidationError(exc.messages, code=exc.code) from None
+                data = whole_text(data.strip(), maximum=self.max_value)
+            except DjangoValidationError:
+                self.fail("invalid")
+            if data is None:  # more digits than the maximum has: simply too large (refused before int())
+                self.fail("max_value", max_value=self.max_value)
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -118,7 +118,7 @@ class LabourForceCorrectInputSerializer(InputSerializer):
     persons = WholeNumberField(min_value=1, max_value=MAX_PERSONS)
     status = serializers.ChoiceField(choices=FigureStatus.choices, required=False)
     source = serializers.CharField(max_length=MAX_SOURCE_LENGTH)
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=MAX_CORRECTION_REASON_LENGTH)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
