@@ -4,7 +4,7 @@ and auditors read. Every change goes through common.services, which re-checks th
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,13 +99,11 @@ def policy_list_page(request):
     return render(request, "common/policy_list.html", context)
 
 
-@role_required(*POLICY_PAGE_ROLES)
+@role_required(*POLICY_PAGE_ROLES, writers={MINISTRY_OFFICIAL})
 def policy_detail_page(request, pk):
     """The history of one parameter's periods, and the "add a period" form for ministry officials."""
     parameter = get_object_or_404(_parameters(), pk=pk)
-    may_change = user_role(request.user) == MINISTRY_OFFICIAL
-    if request.method == "POST" and not may_change:
-        raise PermissionDenied
+    may_change = request.page_may_write
     form = PolicyPeriodForm(request.POST or None, parameter=parameter) if may_change else None
     if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data

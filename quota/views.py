@@ -7,7 +7,7 @@ import json
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,7 +42,7 @@ from .forms import (
     demand_field_name,
 )
 from .imports import FileRejected
-from .querysets import QUOTA_DATA_READERS
+from .querysets import QUOTA_DATA_READERS, QUOTA_DATA_WRITERS
 from .selectors import (
     labour_force_list,
     plan_country_caps,
@@ -121,19 +121,20 @@ def _source_cell(source: str):
 
 
 def _can_write(request) -> bool:
-    return user_role(request.user) == MINISTRY_OFFICIAL
+    """Whether this user may change what the page shows: the page's gate decided it
+    (`role_required(..., writers=QUOTA_DATA_WRITERS)`); pages gated to ministry officials alone may always."""
+    may_write = getattr(request, "page_may_write", None)
+    return user_role(request.user) in QUOTA_DATA_WRITERS if may_write is None else may_write
 
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Labour force
 # ---------------------------------------------------------------------------------------------------------------------
-@role_required(*QUOTA_DATA_READERS)
+@role_required(*QUOTA_DATA_READERS, writers=QUOTA_DATA_WRITERS)
 def labour_force_page(request):
     """The list (filter by year, period, status, region) and, for ministry officials, the CSV import form."""
     import_form, import_errors = LabourForceImportForm(), []
     if request.method == "POST":
-        if not _can_write(request):
-            raise PermissionDenied
         import_form = LabourForceImportForm(request.POST, request.FILES)
         if import_form.is_valid():
             upload = import_form.cleaned_data["file"]
@@ -191,23 +192,20 @@ def labour_force_page(request):
     return render(request, "quota/labour_force_list.html", context, status=400 if import_errors else 200)
 
 
-@role_required(*QUOTA_DATA_READERS)
+@role_required(*QUOTA_DATA_READERS, writers=QUOTA_DATA_WRITERS)
 def labour_force_detail_page(request, pk):
     figure = get_object_or_404(labour_force_list(user=request.user), pk=pk)
     can_write = _can_write(request)
     initial = {"persons": figure.persons, "status": figure.status, "source": figure.source}
     form = LabourForceCorrectForm(request.POST or None, initial=initial) if can_write else None
-    if request.method == "POST":
-        if not can_write:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                labour_force_correct(figure=figure, **form.cleaned_data, actor=request.user)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, MESSAGE_CORRECTED % {"key": figure.key})
-                return redirect("labour-force-detail-page", pk=figure.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            labour_force_correct(figure=figure, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, MESSAGE_CORRECTED % {"key": figure.key})
+            return redirect("labour-force-detail-page", pk=figure.pk)
     context = {
         "title": _("Labour force %(key)s") % {"key": figure.key},
         "figure": figure,
@@ -221,7 +219,7 @@ def labour_force_detail_page(request, pk):
 # ---------------------------------------------------------------------------------------------------------------------
 # Quota plans
 # ---------------------------------------------------------------------------------------------------------------------
-@role_required(*QUOTA_DATA_READERS)
+@role_required(*QUOTA_DATA_READERS, writers=QUOTA_DATA_WRITERS)
 def plan_list_page(request):
     plans = quota_plan_list(user=request.user)
     rows = [
@@ -392,7 +390,7 @@ def _render_plan(request, plan, status=200, **overrides):
     return render(request, "quota/plan_detail.html", _plan_context(request, plan, **overrides), status=status)
 
 
-@role_required(*QUOTA_DATA_READERS)
+@role_required(*QUOTA_DATA_READERS, writers=QUOTA_DATA_WRITERS)
 def plan_detail_page(request, pk):
     plan = get_object_or_404(quota_plan_list(user=request.user), pk=pk)
     return _render_plan(request, plan)
@@ -635,23 +633,20 @@ def published_page(request):
 # ---------------------------------------------------------------------------------------------------------------------
 # Priority projects (DOMAIN §3 step 2)
 # ---------------------------------------------------------------------------------------------------------------------
-@role_required(*QUOTA_DATA_READERS)
+@role_required(*QUOTA_DATA_READERS, writers=QUOTA_DATA_WRITERS)
 def project_list_page(request):
     can_write = _can_write(request)
     form = PriorityProjectCreateForm(request.POST or None) if can_write else None
-    if request.method == "POST":
-        if not can_write:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                project = priority_project_create(**form.cleaned_data, actor=request.user)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except DomainError as exc:
-                form.add_error("code" if exc.field == "code" else None, exc.message)
-            else:
-                messages.success(request, MESSAGE_PROJECT_CREATED % {"code": project.code})
-                return redirect("quota-project-detail-page", pk=project.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = priority_project_create(**form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except DomainError as exc:
+            form.add_error("code" if exc.field == "code" else None, exc.message)
+        else:
+            messages.success(request, MESSAGE_PROJECT_CREATED % {"code": project.code})
+            return redirect("quota-project-detail-page", pk=project.pk)
     projects = priority_project_list(user=request.user)
     rows = [
         [
@@ -671,25 +666,22 @@ def project_list_page(request):
     return render(request, "quota/project_list.html", context, status=400 if form is not None and form.errors else 200)
 
 
-@role_required(*QUOTA_DATA_READERS)
+@role_required(*QUOTA_DATA_READERS, writers=QUOTA_DATA_WRITERS)
 def project_detail_page(request, pk):
     project = get_object_or_404(priority_project_list(user=request.user), pk=pk)
     can_write = _can_write(request)
     initial = {"name": project.name, "operator": project.operator_id, "mode": project.mode}
     form = PriorityProjectEditForm(request.POST or None, initial=initial) if can_write else None
-    if request.method == "POST":
-        if not can_write:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                priority_project_update(project=project, **form.cleaned_data, actor=request.user)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except DomainError as exc:
-                form.add_error("mode" if exc.field == "mode" else None, exc.message)
-            else:
-                messages.success(request, MESSAGE_PROJECT_SAVED)
-                return redirect("quota-project-detail-page", pk=project.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            priority_project_update(project=project, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except DomainError as exc:
+            form.add_error("mode" if exc.field == "mode" else None, exc.message)
+        else:
+            messages.success(request, MESSAGE_PROJECT_SAVED)
+            return redirect("quota-project-detail-page", pk=project.pk)
     reserves = project.reserves.select_related("plan", "region").order_by("-plan__year", "region__code", "category")
     context = {"title": project.name, "project": project, "reserves": reserves, "form": form}
     status = 400 if form is not None and form.errors else 200

@@ -93,3 +93,32 @@ def test_the_brand_is_kvota_on_the_login_page_too(client):
     content = client.get("/accounts/login/").content.decode()
     assert '<a class="brand" href="/">Kvota</a>' in content
     assert "<title>Log in · Kvota</title>" in content
+
+
+def test_a_page_gate_with_writers_refuses_a_readers_post_before_the_view_runs(rf, db):
+    """Access control in one place (STYLE.md): readers see the page, only writers change it, and the view is told
+    which (`request.page_may_write`) instead of deciding again."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+
+    from common.pages import role_required
+    from common.roles import AUDITOR, MINISTRY_OFFICIAL
+    from tests.common.factories import UserFactory
+
+    seen = []
+
+    @role_required(AUDITOR, MINISTRY_OFFICIAL, writers={MINISTRY_OFFICIAL})
+    def page(request):
+        seen.append((request.method, request.page_may_write))
+        return HttpResponse("ok")
+
+    auditor, ministry = UserFactory(role=AUDITOR), UserFactory(role=MINISTRY_OFFICIAL)
+    for user, method in ((auditor, "get"), (ministry, "get"), (ministry, "post")):
+        request = getattr(rf, method)("/page/")
+        request.user = user
+        assert page(request).status_code == 200
+    request = rf.post("/page/")
+    request.user = auditor
+    with pytest.raises(PermissionDenied):
+        page(request)
+    assert seen == [("GET", False), ("GET", True), ("POST", True)]
