@@ -29,6 +29,17 @@ GOLDEN_1_FIXED = {
 
 
 @pytest.fixture
+def astana():
+    """Astana (KZ-71), for the ledger tests (no database marker here: the transactional race tests use it too)."""
+    return RegionFactory(code="KZ-71")
+
+
+@pytest.fixture
+def almaty():
+    return RegionFactory(code="KZ-75")
+
+
+@pytest.fixture
 def ministry_2(db):
     from common.roles import MINISTRY_OFFICIAL
     from tests.common.factories import UserFactory

@@ -20,22 +20,11 @@ from quota.ledger import (
     quota_reserve,
 )
 from quota.models import LedgerMovement, QuotaCell
-from tests.common.factories import RegionFactory
 from tests.quota.ledger_fixtures import open_ledger
 
 pytestmark = pytest.mark.django_db
 
 ON = date(2026, 3, 10)
-
-
-@pytest.fixture
-def astana():
-    return RegionFactory(code="KZ-71")
-
-
-@pytest.fixture
-def almaty():
-    return RegionFactory(code="KZ-75")
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ from quota.ledger import (
 )
 from quota.models import LedgerMovement, MovementKind, QuotaCell
 from quota.reconciliation import quota_ledger_verify
-from tests.common.factories import RegionFactory
 from tests.quota.ledger_fixtures import open_ledger
 from tests.quota.test_ledger_concurrency import ON, run_together
 
@@ -42,16 +41,6 @@ OPERATIONS = {
     "commit": (quota_commit, "reserved"),
     "give_back": (quota_give_back, "used"),
 }
-
-
-@pytest.fixture
-def astana():
-    return RegionFactory(code="KZ-71")
-
-
-@pytest.fixture
-def almaty():
-    return RegionFactory(code="KZ-75")
 
 
 def prepare(astana, held: str) -> int:

@@ -47,22 +47,12 @@ from quota.reconciliation import (
     register_used_places_source,
     unregister_used_places_source,
 )
-from tests.common.factories import RegionFactory, UserFactory
+from tests.common.factories import UserFactory
 from tests.quota.ledger_fixtures import open_ledger
 
 pytestmark = pytest.mark.django_db
 
 ON = date(2026, 3, 10)
-
-
-@pytest.fixture
-def astana():
-    return RegionFactory(code="KZ-71")
-
-
-@pytest.fixture
-def almaty():
-    return RegionFactory(code="KZ-75")
 
 
 @pytest.fixture
